@@ -1,0 +1,65 @@
+package dev.roundabout.lb;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live state a balancer keeps for one backend ({@code host:port}) for as long as the backend
+ * is in its list, across every snapshot: the endpoint as last delivered, the in-flight count and
+ * the outcome figures.
+ *
+ * <p>Thread-safe. The endpoint field is written only on the balancer's serialized update path.
+ */
+final class EndpointState {
+  /** Weight of the newest sample in the latency average. */
+  static final double LATENCY_EWMA_ALPHA = 0.2;
+
+  private volatile Endpoint endpoint;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong successes = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  /**
+   * Exponentially weighted average of latencies in nanoseconds, -1 before the first outcome.
+   * Updated with a plain read-modify-write: two outcomes that finish at the same moment may lose
+   * one sample. That race is accepted; an average has no use for a lock on the outcome path.
+   */
+  private volatile long latencyEwmaNanos = -1;
+
+  EndpointState(Endpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  Endpoint endpoint() {
+    return endpoint;
+  }
+
+  void endpoint(Endpoint updated) {
+    this.endpoint = updated;
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  void acquired() {
+    inFlight.incrementAndGet();
+  }
+
+  void released() {
+    inFlight.decrementAndGet();
+  }
+
+  void recordOutcome(boolean success, long latencyNanos) {
+    (success ? successes : failures).incrementAndGet();
+    long previous = latencyEwmaNanos;
+    latencyEwmaNanos =
+        previous < 0
+            ? latencyNanos
+            : (long) (previous + LATENCY_EWMA_ALPHA * (latencyNanos - previous));
+  }
+
+  EndpointStats stats() {
+    return new EndpointStats(
+        endpoint, inFlight.get(), successes.get(), failures.get(), latencyEwmaNanos);
+  }
+}

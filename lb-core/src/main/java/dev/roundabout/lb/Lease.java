@@ -1,0 +1,130 @@
+package dev.roundabout.lb;
+
+import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call's hold on an endpoint, from {@link LoadBalancer#acquire}: the call counts as in flight
+ * on the endpoint (which least-connections style pickers read) until the lease is closed.
+ *
+ * <p>Report the outcome once, with {@link #success()} or {@link #failure(Throwable)}; the latency
+ * recorded is the balancer's {@link Ticker} time from acquire to that report. Then
+ * {@linkplain #close() close} the lease, best with try-with-resources:
+ *
+ * <pre>{@code
+ * try (Lease lease = lb.acquire(PickContext.empty())) {
+ *   call(lease.endpoint());
+ *   lease.success();
+ * } catch (IOException e) {
+ *   ...                      // report failure(e) inside the try block
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: the outcome may be reported and the lease closed from any thread (a callback of
+ * an asynchronous client, say). Only the first report counts; a second report, or a report after
+ * {@code close()}, changes nothing. {@code close()} is idempotent. A lease closed without a report
+ * releases the in-flight count and records no outcome (the call was abandoned).
+ */
+public final class Lease implements AutoCloseable {
+  private static final int OPEN = 0;
+  private static final int REPORTED = 1;
+  private static final int CLOSED = 2;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Lease.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final LoadBalancer balancer;
+  private final EndpointState endpointState;
+  private final Endpoint endpoint;
+  private final long startNanos;
+  @SuppressWarnings("unused") // accessed through STATE
+  private volatile int state;
+
+  Lease(LoadBalancer balancer, EndpointState endpointState, Endpoint endpoint, long startNanos) {
+    this.balancer = balancer;
+    this.endpointState = endpointState;
+    this.endpoint = endpoint;
+    this.startNanos = startNanos;
+  }
+
+  /** The endpoint to send the call to. */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Reports that the call succeeded. Ignored after an earlier report or after {@link #close()}.
+   *
+   * @return true if this report was recorded, false if it was ignored
+   */
+  public boolean success() {
+    return report(true, null);
+  }
+
+  /**
+   * Reports that the call failed with {@code cause}. Ignored after an earlier report or after
+   * {@link #close()}.
+   *
+   * @return true if this report was recorded, false if it was ignored
+   * @throws NullPointerException if {@code cause} is null (use {@link #failure()} when there is no
+   *     exception, as for an error status)
+   */
+  public boolean failure(Throwable cause) {
+    return report(false, checkNotNull(cause, "cause"));
+  }
+
+  /**
+   * Reports that the call failed without an exception (an error response, say). Ignored after an
+   * earlier report or after {@link #close()}.
+   *
+   * @return true if this report was recorded, false if it was ignored
+   */
+  public boolean failure() {
+    return report(false, null);
+  }
+
+  /**
+   * Releases the endpoint: the call no longer counts as in flight. Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    int current;
+    do {
+      current = (int) STATE.getVolatile(this);
+      if (current == CLOSED) {
+        return;
+      }
+    } while (!STATE.compareAndSet(this, current, CLOSED));
+    endpointState.released();
+  }
+
+  /** Whether this lease is closed. */
+  public boolean isClosed() {
+    return (int) STATE.getVolatile(this) == CLOSED;
+  }
+
+  private boolean report(boolean success, @Nullable Throwable cause) {
+    if (!STATE.compareAndSet(this, OPEN, REPORTED)) {
+      return false;
+    }
+    balancer.recordOutcome(endpointState, success, balancer.ticker().read() - startNanos, cause);
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    int current = (int) STATE.getVolatile(this);
+    return "Lease{" + endpoint.address() + ", "
+        + (current == OPEN ? "open" : current == REPORTED ? "reported" : "closed") + '}';
+  }
+}

@@ -1,0 +1,83 @@
+package dev.roundabout.lb;
+
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link ReadyEndpoints} of one snapshot: arrays indexed as the picker's result.
+ *
+ * <p>Thread-safe once published. {@link #previous} is set only while the factory runs, then
+ * cleared, so that pickers do not chain every earlier picker in memory.
+ */
+final class ReadyList implements ReadyEndpoints {
+  private final String balancerName;
+  final EndpointState[] states;
+  final Endpoint[] endpoints;
+  private final int[] weights;
+  private final RandomGenerator random;
+  private final Ticker ticker;
+  private @Nullable Picker previous;
+
+  ReadyList(
+      String balancerName,
+      EndpointState[] states,
+      RandomGenerator random,
+      Ticker ticker,
+      @Nullable Picker previous) {
+    this.balancerName = balancerName;
+    this.states = states;
+    this.endpoints = new Endpoint[states.length];
+    this.weights = new int[states.length];
+    for (int i = 0; i < states.length; i++) {
+      endpoints[i] = states[i].endpoint();
+      weights[i] = endpoints[i].weight();
+    }
+    this.random = random;
+    this.ticker = ticker;
+    this.previous = previous;
+  }
+
+  void clearPrevious() {
+    previous = null;
+  }
+
+  @Override
+  public String balancerName() {
+    return balancerName;
+  }
+
+  @Override
+  public int size() {
+    return states.length;
+  }
+
+  @Override
+  public Endpoint endpoint(int index) {
+    return endpoints[index];
+  }
+
+  @Override
+  public int weight(int index) {
+    return weights[index];
+  }
+
+  @Override
+  public int inFlight(int index) {
+    return states[index].inFlight();
+  }
+
+  @Override
+  public RandomGenerator random() {
+    return random;
+  }
+
+  @Override
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  @Override
+  public @Nullable Picker previous() {
+    return previous;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.roundabout.lb.pick;
+
+import dev.roundabout.lb.ReadyEndpoints;
+
+/** Load comparisons shared by the load-aware pickers. */
+final class Loads {
+  private Loads() {}
+
+  /** Whether {@code load1 / weight1 < load2 / weight2}, exactly (cross-multiplied in long). */
+  static boolean lighter(int load1, int weight1, int load2, int weight2) {
+    return (long) load1 * weight2 < (long) load2 * weight1;
+  }
+
+  /** The weights of {@code ready}, copied into an array for the pick loop. */
+  static int[] weights(ReadyEndpoints ready) {
+    int[] weights = new int[ready.size()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = ready.weight(i);
+    }
+    return weights;
+  }
+}
