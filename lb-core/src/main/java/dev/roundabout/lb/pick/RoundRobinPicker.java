@@ -5,33 +5,30 @@ import dev.roundabout.lb.PickerFactory;
 
 /**
  * Round robin: hands picks out in rotation, 0, 1, 2, 0, 1, 2..., ignoring weights and load. The
- * rotation starts at a random point and continues across changes of the list (the next pick after
- * an update does not go back to the first endpoint).
+ * rotation starts at a random point and continues across changes of the list: the pick after an
+ * update goes to the endpoint after the last one picked, not back to the first.
  *
  * <p>Thread-safe, lock-free, allocation-free: one striped counter increment and one division.
  */
-final class RoundRobinPicker implements StripedCursor.Rotating {
+final class RoundRobinPicker implements Rotation.Rotating {
   static final PickerFactory FACTORY =
       new NamedFactory(
           "roundRobin",
-          ready -> new RoundRobinPicker(
-              StripedCursor.takeOver(ready.previous(), ready.random()), ready.size()));
+          ready -> new RoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), ready.size())));
 
-  private final StripedCursor cursor;
-  private final int size;
+  private final Rotation rotation;
 
-  RoundRobinPicker(StripedCursor cursor, int size) {
-    this.cursor = cursor;
-    this.size = size;
+  RoundRobinPicker(Rotation rotation) {
+    this.rotation = rotation;
   }
 
   @Override
   public int pick(PickContext context) {
-    return (int) (cursor.next() % size);
+    return (int) rotation.next();
   }
 
   @Override
-  public StripedCursor cursor() {
-    return cursor;
+  public Rotation rotation() {
+    return rotation;
   }
 }

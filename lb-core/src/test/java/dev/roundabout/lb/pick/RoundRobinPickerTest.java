@@ -1,0 +1,112 @@
+package dev.roundabout.lb.pick;
+
+import static dev.roundabout.lb.pick.PickerTesting.balancer;
+import static dev.roundabout.lb.pick.PickerTesting.counts;
+import static dev.roundabout.lb.pick.PickerTesting.pickIndexes;
+import static dev.roundabout.lb.pick.PickerTesting.weighted;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.EndpointSource;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.MutableEndpointSource;
+import dev.roundabout.lb.Pickers;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class RoundRobinPickerTest {
+
+  @Test
+  void picks_rotateThroughTheList_oneStepAtATime() {
+    List<Endpoint> endpoints = weighted(1, 1, 1, 1);
+    try (LoadBalancer lb = balancer(Pickers.roundRobin(), endpoints, 7)) {
+      int[] picks = pickIndexes(lb, endpoints, 40);
+      for (int i = 1; i < picks.length; i++) {
+        assertThat(picks[i]).as("pick %d after %d", i, picks[i - 1]).isEqualTo((picks[i - 1] + 1) % 4);
+      }
+    }
+  }
+
+  @Test
+  void weights_areIgnored() {
+    List<Endpoint> endpoints = weighted(1, 5, 1);
+    try (LoadBalancer lb = balancer(Pickers.roundRobin(), endpoints, 7)) {
+      assertThat(counts(pickIndexes(lb, endpoints, 300), 3)).containsExactly(100, 100, 100);
+    }
+  }
+
+  @Test
+  void rotation_startsAtARandomPoint() {
+    List<Endpoint> endpoints = weighted(1, 1, 1, 1, 1, 1, 1, 1);
+    Set<Integer> firsts = new HashSet<>();
+    for (long seed = 0; seed < 32; seed++) {
+      try (LoadBalancer lb = balancer(Pickers.roundRobin(), endpoints, seed)) {
+        firsts.add(pickIndexes(lb, endpoints, 1)[0]);
+      }
+    }
+    assertThat(firsts).as("first picks of 32 seeded balancers").hasSizeGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void rotation_continuesAcrossUpdates_insteadOfRestarting() {
+    List<Endpoint> abc = weighted(1, 1, 1);
+    Endpoint d = PickerTesting.endpoint(3, 1);
+    MutableEndpointSource source = EndpointSource.mutable(abc);
+    try (LoadBalancer lb =
+        LoadBalancer.builder("test").source(source).picker(Pickers.roundRobin()).random(new SplittableRandom(3)).build()) {
+      while (lb.pick() != abc.get(1)) {
+        // advance until b was just picked
+      }
+      source.add(d);
+      assertThat(lb.pick()).isEqualTo(abc.get(2));
+      assertThat(lb.pick()).isEqualTo(d);
+      assertThat(lb.pick()).isEqualTo(abc.get(0));
+      source.remove(abc.get(1));
+      // the list is now a, c, d and a was just picked
+      assertThat(lb.pick()).isEqualTo(abc.get(2));
+      assertThat(lb.pick()).isEqualTo(d);
+      assertThat(lb.pick()).isEqualTo(abc.get(0));
+    }
+  }
+
+  @Test
+  void twoThreads_eachEndpointsShareStaysWithinOnePercent() throws Exception {
+    List<Endpoint> endpoints = weighted(1, 1, 1, 1, 1, 1, 1);
+    AtomicIntegerArray counts = new AtomicIntegerArray(endpoints.size());
+    int perThread = 50_000;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (LoadBalancer lb = LoadBalancer.builder("test").endpoints(endpoints).build()) {
+      CountDownLatch start = new CountDownLatch(1);
+      Runnable picker = () -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        for (int i = 0; i < perThread; i++) {
+          counts.incrementAndGet(endpoints.indexOf(lb.pick()));
+        }
+      };
+      CompletableFuture<Void> first = CompletableFuture.runAsync(picker, pool);
+      CompletableFuture<Void> second = CompletableFuture.runAsync(picker, pool);
+      start.countDown();
+      CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    double fair = 2.0 * perThread / endpoints.size();
+    for (int i = 0; i < endpoints.size(); i++) {
+      assertThat((double) counts.get(i)).as("endpoint %d", i).isCloseTo(fair, org.assertj.core.data.Offset.offset(fair * 0.01));
+    }
+  }
+}
