@@ -1,0 +1,57 @@
+package dev.roundabout.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The boundaries of lb-core, checked on its sources. */
+class ArchitectureTest {
+  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)", Pattern.MULTILINE);
+  private static final List<String> ALLOWED =
+      List.of("java.", "javax.annotation.", "org.slf4j.", "org.jspecify.", "dev.roundabout.lb.");
+
+  @Test
+  void core_importsOnlyTheJdkSlf4jJSpecifyAndItself_neverATransport() throws IOException {
+    List<String> offending = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        Matcher m = IMPORT.matcher(Files.readString(file));
+        while (m.find()) {
+          String imported = m.group(1);
+          if (ALLOWED.stream().noneMatch(imported::startsWith)) {
+            offending.add(file + ": " + imported);
+          }
+        }
+      }
+    }
+    assertThat(offending).isEmpty();
+  }
+
+  @Test
+  void pickAndInternalPackages_exposeNoPublicTypeButTheirEntryPoints() throws IOException {
+    List<String> publicTypes = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/roundabout/lb/pick"))) {
+      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        if (Files.readString(file).contains("\npublic ")) {
+          publicTypes.add(file.getFileName().toString());
+        }
+      }
+    }
+    assertThat(publicTypes).containsExactly("BuiltinPickers.java");
+  }
+
+  @Test
+  void moduleInfo_exportsOnlyTheApiPackage() throws IOException {
+    String moduleInfo = Files.readString(Path.of("src/main/java/module-info.java"));
+    assertThat(Pattern.compile("^\\s*exports ([\\w.]+);", Pattern.MULTILINE).matcher(moduleInfo).results().map(r -> r.group(1)))
+        .containsExactly("dev.roundabout.lb");
+  }
+}
