@@ -240,27 +240,46 @@ public final class LoadBalancer implements AutoCloseable {
     if (endpoints.equals(snapshot.all)) {
       return;
     }
-    Map<String, EndpointState> previous = new LinkedHashMap<>(states);
+    // Reconcile into a new map; nothing is committed until the new snapshot is built.
+    Map<String, EndpointState> next = new LinkedHashMap<>();
     List<Endpoint> added = new ArrayList<>();
-    states.clear();
     for (Endpoint endpoint : endpoints) {
-      EndpointState state = previous.remove(endpoint.address());
+      EndpointState state = states.get(endpoint.address());
       if (state == null) {
         state = new EndpointState(endpoint);
         added.add(endpoint);
-      } else {
-        state.endpoint(endpoint);
       }
-      states.put(endpoint.address(), state);
+      next.put(endpoint.address(), state);
     }
     List<Endpoint> removed = new ArrayList<>();
-    for (EndpointState state : previous.values()) {
-      removed.add(state.endpoint());
+    for (Map.Entry<String, EndpointState> entry : states.entrySet()) {
+      if (!next.containsKey(entry.getKey())) {
+        removed.add(entry.getValue().endpoint());
+      }
     }
     boolean wasAvailable = snapshot.ready.size() > 0;
-    if (!rebuild(endpoints)) {
-      return;
+    EndpointState[] allStates = next.values().toArray(new EndpointState[0]);
+    ReadyList ready = new ReadyList(name, allStates, endpoints.toArray(new Endpoint[0]), random, ticker, lastPicker);
+    Picker picker = null;
+    if (ready.size() > 0) {
+      try {
+        picker = checkNotNull(pickerFactory.create(ready), "picker");
+      } catch (RuntimeException e) {
+        logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
+        return;
+      } finally {
+        ready.clearPrevious();
+      }
+      lastPicker = picker;
     }
+    for (int i = 0; i < allStates.length; i++) {
+      allStates[i].endpoint(endpoints.get(i)); // a weight or metadata change of a backend that stays
+    }
+    states.clear();
+    states.putAll(next);
+    String unavailable = "no available endpoint in '" + name + "' (" + endpoints.size() + " endpoints)";
+    publish(new Snapshot(ready, picker, endpoints, allStates, unavailable, false));
+
     logger.info(
         "Load balancer '{}' has {} endpoints (+{} -{}): {}",
         name, endpoints.size(), added.size(), removed.size(), truncated(endpoints));
@@ -272,32 +291,9 @@ public final class LoadBalancer implements AutoCloseable {
     }
     Snapshot current = snapshot;
     if (wasAvailable && current.ready.size() == 0 && !current.closed) {
-      String reason = current.unavailableMessage;
-      logger.warn("{}", reason);
-      notifyListeners(l -> l.onNoAvailableEndpoint(name, reason));
+      logger.warn("{}", current.unavailableMessage);
+      notifyListeners(l -> l.onNoAvailableEndpoint(name, current.unavailableMessage));
     }
-  }
-
-  /** Builds and publishes the snapshot of the current states; false if the picker factory failed. */
-  private boolean rebuild(List<Endpoint> all) {
-    EndpointState[] allStates = states.values().toArray(new EndpointState[0]);
-    EndpointState[] readyStates = allStates;
-    ReadyList ready = new ReadyList(name, readyStates, random, ticker, lastPicker);
-    Picker picker = null;
-    if (ready.size() > 0) {
-      try {
-        picker = checkNotNull(pickerFactory.create(ready), "picker");
-      } catch (RuntimeException e) {
-        logger.error("Picker factory {} of '{}' failed; keeping the last snapshot", pickerFactory, name, e);
-        return false;
-      } finally {
-        ready.clearPrevious();
-      }
-      lastPicker = picker;
-    }
-    String unavailable = "no available endpoint in '" + name + "' (" + all.size() + " endpoints)";
-    publish(new Snapshot(ready, picker, all, allStates, unavailable, false));
-    return true;
   }
 
   private void publish(Snapshot next) {
@@ -331,6 +327,7 @@ public final class LoadBalancer implements AutoCloseable {
   /** An immutable view of the balancer, published through one volatile field. */
   private static final class Snapshot {
     private static final EndpointState[] NO_STATES = new EndpointState[0];
+    private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
 
     final ReadyList ready;
     final @Nullable Picker picker;
@@ -356,14 +353,14 @@ public final class LoadBalancer implements AutoCloseable {
 
     static Snapshot empty(String name) {
       return new Snapshot(
-          new ReadyList(name, NO_STATES, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null),
+          new ReadyList(name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null),
           null, List.of(), NO_STATES,
           "no available endpoint in '" + name + "' (0 endpoints)", false);
     }
 
     static Snapshot closed(String name) {
       return new Snapshot(
-          new ReadyList(name, NO_STATES, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null),
+          new ReadyList(name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null),
           null, List.of(), NO_STATES,
           "load balancer '" + name + "' is closed", true);
     }

@@ -4,7 +4,8 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link ReadyEndpoints} of one snapshot: arrays indexed as the picker's result.
+ * The {@link ReadyEndpoints} of one snapshot: arrays indexed as the picker's result, the endpoints
+ * as delivered in this list and the live state of the same backends.
  *
  * <p>Thread-safe once published. {@link #previous} is set only while the factory runs, then
  * cleared, so that pickers do not chain every earlier picker in memory.
@@ -21,15 +22,15 @@ final class ReadyList implements ReadyEndpoints {
   ReadyList(
       String balancerName,
       EndpointState[] states,
+      Endpoint[] endpoints,
       RandomGenerator random,
       Ticker ticker,
       @Nullable Picker previous) {
     this.balancerName = balancerName;
     this.states = states;
-    this.endpoints = new Endpoint[states.length];
-    this.weights = new int[states.length];
-    for (int i = 0; i < states.length; i++) {
-      endpoints[i] = states[i].endpoint();
+    this.endpoints = endpoints;
+    this.weights = new int[endpoints.length];
+    for (int i = 0; i < endpoints.length; i++) {
       weights[i] = endpoints[i].weight();
     }
     this.random = random;

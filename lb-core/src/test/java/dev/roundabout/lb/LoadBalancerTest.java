@@ -287,7 +287,7 @@ class LoadBalancerTest {
   }
 
   @Test
-  void failingPickerFactory_keepsTheLastSnapshot() {
+  void failingPickerFactory_keepsTheLastListAndState_andLaterUpdatesDiffAgainstIt() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
     PickerFactory failsOnThree =
         ready -> {
@@ -296,10 +296,32 @@ class LoadBalancerTest {
           }
           return context -> ready.size() - 1;
         };
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).picker(failsOnThree).build()) {
-      source.update(List.of(A, B, C));
+    List<String> events = new ArrayList<>();
+    LoadBalancerListener listener =
+        new LoadBalancerListener() {
+          @Override
+          public void onEndpointAdded(String balancer, Endpoint endpoint) {
+            events.add("+" + endpoint);
+          }
+
+          @Override
+          public void onEndpointRemoved(String balancer, Endpoint endpoint) {
+            events.add("-" + endpoint);
+          }
+        };
+    try (LoadBalancer lb =
+        LoadBalancer.builder("orders").source(source).picker(failsOnThree).listener(listener).build()) {
+      events.clear();
+      Endpoint heavierB = B.toBuilder().weight(9).build();
+      source.update(List.of(A, heavierB, C));
       assertThat(lb.endpoints()).containsExactly(A, B);
       assertThat(lb.pick()).isEqualTo(B);
+      assertThat(statsOf(lb, B).endpoint().weight()).as("weight change not applied").isEqualTo(1);
+      assertThat(events).isEmpty();
+
+      source.update(List.of(A));
+      assertThat(lb.endpoints()).containsExactly(A);
+      assertThat(events).containsExactly("-" + B);
     }
   }
 
