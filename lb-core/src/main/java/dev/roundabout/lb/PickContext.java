@@ -1,23 +1,110 @@
 package dev.roundabout.lb;
 
+import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
+
+import dev.roundabout.lb.internal.XxHash64;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
 /**
- * What a pick may look at beyond the endpoints themselves. Pickers that do not use a context
- * ignore it; {@link #empty()} is the context of a plain pick.
+ * What a pick may look at beyond the endpoints themselves: an optional affinity key. Pickers that
+ * do not use a context ignore it; {@link #empty()} is the context of a plain pick.
+ *
+ * <p>A key is kept as its 64-bit hash (XXH64, seed 0), computed once here, so that hash pickers
+ * ({@link Pickers#ringHash()}, {@link Pickers#maglev()}, {@link Pickers#rendezvous()}) pay nothing
+ * for it per pick. The hash is fully specified: the same key maps to the same endpoint of the same
+ * list in every balancer, every JVM and every run. A string key is hashed as its UTF-8 bytes, so
+ * {@code ofKey("user-42")} and {@code ofKey("user-42".getBytes(UTF_8))} are the same key.
  *
  * <p>Immutable and thread-safe.
  */
 public final class PickContext {
-  private static final PickContext EMPTY = new PickContext();
+  private static final PickContext EMPTY = new PickContext(false, 0);
 
-  private PickContext() {}
+  private final boolean hasKey;
+  private final long keyHash;
+
+  private PickContext(boolean hasKey, long keyHash) {
+    this.hasKey = hasKey;
+    this.keyHash = keyHash;
+  }
 
   /** Returns the shared context that carries nothing. */
   public static PickContext empty() {
     return EMPTY;
   }
 
+  /**
+   * A context keyed by {@code key} (a user id, a session id, a cache key), hashed as UTF-8.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public static PickContext ofKey(String key) {
+    checkNotNull(key, "key");
+    return ofKey(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A context keyed by the bytes of {@code key}, which are hashed at once (later changes to the
+   * array do not change the context).
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public static PickContext ofKey(byte[] key) {
+    checkNotNull(key, "key");
+    return new PickContext(true, XxHash64.hash(key));
+  }
+
+  /**
+   * A context keyed by a hash the caller computed. The hash pickers use it as it is, so it should
+   * be well mixed: spread over all 64 bits, as a good 64-bit hash function gives.
+   */
+  public static PickContext ofHash(long hash) {
+    return new PickContext(true, hash);
+  }
+
+  /**
+   * A context keyed by a client's IP address (IP hash): the address bytes, 4 for IPv4 and 16 for
+   * IPv6, as {@link #ofKey(byte[])}. Every call of one client then goes to the same endpoint of a
+   * hash picker. Clients behind one NAT share an address, and so share an endpoint.
+   *
+   * @throws NullPointerException if {@code address} is null
+   */
+  public static PickContext ofClientAddress(InetAddress address) {
+    checkNotNull(address, "address");
+    return ofKey(address.getAddress());
+  }
+
+  /** Whether this context carries a key. */
+  public boolean hasKey() {
+    return hasKey;
+  }
+
+  /**
+   * The 64-bit hash of the key.
+   *
+   * @throws IllegalStateException if this context has no key ({@link #hasKey()} is false)
+   */
+  public long keyHash() {
+    if (!hasKey) {
+      throw new IllegalStateException("PickContext.empty() has no key (expected: hasKey() checked first)");
+    }
+    return keyHash;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof PickContext && ((PickContext) o).hasKey == hasKey && ((PickContext) o).keyHash == keyHash;
+  }
+
+  @Override
+  public int hashCode() {
+    return hasKey ? Long.hashCode(keyHash) : -1;
+  }
+
   @Override
   public String toString() {
-    return "PickContext.empty()";
+    return hasKey ? "PickContext.ofHash(0x" + Long.toHexString(keyHash) + "L)" : "PickContext.empty()";
   }
 }

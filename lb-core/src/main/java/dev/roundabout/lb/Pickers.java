@@ -1,5 +1,7 @@
 package dev.roundabout.lb;
 
+import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
+
 import dev.roundabout.lb.pick.BuiltinPickers;
 
 /**
@@ -12,7 +14,15 @@ import dev.roundabout.lb.pick.BuiltinPickers;
  *
  * <p>Choosing: {@link #roundRobin()} when servers and requests are alike;
  * {@link #weightedRoundRobin()} when the pool is mixed; {@link #leastConnections()} or
- * {@link #powerOfTwoChoices()} when request durations vary.
+ * {@link #powerOfTwoChoices()} when request durations vary; a hash picker ({@link #ringHash()},
+ * {@link #maglev()}, {@link #rendezvous()}) when the same key should reach the same endpoint.
+ *
+ * <p>The hash pickers read the key of the {@link PickContext} ({@link PickContext#ofKey(String)});
+ * a pick without a key is a uniform random choice. The mapping of keys depends only on the key and
+ * on the set of endpoints (their {@code host:port} and weight), not on the order of the list, the
+ * balancer or the JVM: every client of the same pool sends a key to the same endpoint. An endpoint
+ * that leaves the ready set (removed, or later ejected by health) hands its keys to their next
+ * candidates; when it returns they come back, and the other keys are where they were before.
  */
 public final class Pickers {
   private Pickers() {}
@@ -62,5 +72,182 @@ public final class Pickers {
    */
   public static PickerFactory powerOfTwoChoices() {
     return BuiltinPickers.powerOfTwoChoices();
+  }
+
+  /**
+   * Consistent hashing on a ring (Ketama style): each endpoint owns points on a ring in proportion
+   * to its weight, and a key goes to the owner of the next point. Removing or adding an endpoint
+   * moves only that endpoint's keys. A pick is a binary search over the ring; the ring holds
+   * between half and all of {@link RingHashFactory#ringSize(int) ringSize} points
+   * (default {@value BuiltinPickers#DEFAULT_RING_SIZE}: 512 points per endpoint for 100 equal
+   * endpoints, within 15% of even).
+   */
+  public static RingHashFactory ringHash() {
+    return RingHashFactory.DEFAULT;
+  }
+
+  /**
+   * Maglev hashing: a lookup table of prime size (default {@value BuiltinPickers#DEFAULT_TABLE_SIZE})
+   * shared out among the endpoints in proportion to weight, within one entry per endpoint. A pick
+   * is one array read, the balance is the most even of the hash pickers; in return a change of the
+   * set also moves a few other keys (about 1-2% when one of 100 endpoints goes). Choose it for
+   * large pools and high rates where some extra movement is acceptable.
+   */
+  public static MaglevFactory maglev() {
+    return MaglevFactory.DEFAULT;
+  }
+
+  /**
+   * Rendezvous (highest random weight) hashing: every endpoint scores the key and the best wins,
+   * weights in the logarithmic form (weight 3 gets three times the keys). Moves only the keys of an
+   * endpoint that comes or goes, needs no table and no tuning, and costs O(n) per pick: the choice
+   * for small pools.
+   */
+  public static RendezvousFactory rendezvous() {
+    return RendezvousFactory.DEFAULT;
+  }
+
+  /**
+   * {@link #ringHash()} with options. Immutable; each option returns a new factory.
+   */
+  public static final class RingHashFactory implements PickerFactory {
+    static final RingHashFactory DEFAULT =
+        new RingHashFactory(BuiltinPickers.DEFAULT_RING_SIZE, BuiltinPickers.UNBOUNDED);
+
+    private final int ringSize;
+    private final double loadFactor;
+    private final PickerFactory delegate;
+
+    private RingHashFactory(int ringSize, double loadFactor) {
+      this.ringSize = ringSize;
+      this.loadFactor = loadFactor;
+      this.delegate = BuiltinPickers.ringHash(ringSize, loadFactor);
+    }
+
+    /**
+     * Sets the size of the ring in points, 1 to 8,388,608; default
+     * {@value BuiltinPickers#DEFAULT_RING_SIZE}. Every endpoint gets {@code weight * 2^e} points
+     * (at least one), {@code 2^e} the largest power of two that keeps the total within the size.
+     * More points balance better and cost memory (12 bytes a point) and a longer build.
+     *
+     * @throws IllegalArgumentException if {@code ringSize} is out of range
+     */
+    public RingHashFactory ringSize(int ringSize) {
+      return new RingHashFactory(BuiltinPickers.checkRingSize(ringSize), loadFactor);
+    }
+
+    /**
+     * Bounds the load: see {@link MaglevFactory#boundedLoad(double)}; a key whose endpoint is full
+     * walks on clockwise along the ring.
+     *
+     * @throws IllegalArgumentException unless {@code c} is finite and above 1
+     */
+    public RingHashFactory boundedLoad(double c) {
+      return new RingHashFactory(ringSize, BuiltinPickers.checkLoadFactor(c));
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "ringHash(ringSize=" + ringSize + boundText(loadFactor) + ")";
+    }
+  }
+
+  /**
+   * {@link #maglev()} with options. Immutable; each option returns a new factory.
+   */
+  public static final class MaglevFactory implements PickerFactory {
+    static final MaglevFactory DEFAULT =
+        new MaglevFactory(BuiltinPickers.DEFAULT_TABLE_SIZE, BuiltinPickers.UNBOUNDED);
+
+    private final int tableSize;
+    private final double loadFactor;
+    private final PickerFactory delegate;
+
+    private MaglevFactory(int tableSize, double loadFactor) {
+      this.tableSize = tableSize;
+      this.loadFactor = loadFactor;
+      this.delegate = BuiltinPickers.maglev(tableSize, loadFactor);
+    }
+
+    /**
+     * Sets the table size: a prime up to 16,777,213, default
+     * {@value BuiltinPickers#DEFAULT_TABLE_SIZE}. Keep it at least 100 times the number of
+     * endpoints, so that their shares stay within 1% of each other; a list with more endpoints than
+     * table entries is refused when it arrives (the balancer keeps its last list).
+     *
+     * @throws IllegalArgumentException if {@code tableSize} is not a prime or out of range
+     */
+    public MaglevFactory tableSize(int tableSize) {
+      return new MaglevFactory(BuiltinPickers.checkTableSize(tableSize), loadFactor);
+    }
+
+    /**
+     * Bounds the load (consistent hashing with bounded loads, Mirrokni, Thorup and
+     * Zadimoghaddam): an endpoint whose in-flight count is at or above
+     * {@code ceil(c * average in flight)} (the average counting this call, and scaled by the
+     * endpoint's share of the weight) is skipped, and the key moves on to its next entry in the
+     * table. No endpoint then carries much more than {@code c} times the average, at the cost of
+     * some affinity under load: the lower {@code c}, the more keys leave their endpoint. 1.25 is a
+     * common choice. Reads every endpoint's in-flight count when the key's endpoint is busy.
+     *
+     * @throws IllegalArgumentException unless {@code c} is finite and above 1
+     */
+    public MaglevFactory boundedLoad(double c) {
+      return new MaglevFactory(tableSize, BuiltinPickers.checkLoadFactor(c));
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "maglev(tableSize=" + tableSize + boundText(loadFactor) + ")";
+    }
+  }
+
+  /**
+   * {@link #rendezvous()} with options. Immutable; each option returns a new factory.
+   */
+  public static final class RendezvousFactory implements PickerFactory {
+    static final RendezvousFactory DEFAULT = new RendezvousFactory(BuiltinPickers.UNBOUNDED);
+
+    private final double loadFactor;
+    private final PickerFactory delegate;
+
+    private RendezvousFactory(double loadFactor) {
+      this.loadFactor = loadFactor;
+      this.delegate = BuiltinPickers.rendezvous(loadFactor);
+    }
+
+    /**
+     * Bounds the load: see {@link MaglevFactory#boundedLoad(double)}; a key whose endpoint is full
+     * goes to its next endpoint in score order.
+     *
+     * @throws IllegalArgumentException unless {@code c} is finite and above 1
+     */
+    public RendezvousFactory boundedLoad(double c) {
+      return new RendezvousFactory(BuiltinPickers.checkLoadFactor(c));
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "rendezvous(" + boundText(loadFactor).replaceFirst("^, ", "") + ")";
+    }
+  }
+
+  private static String boundText(double loadFactor) {
+    return loadFactor == BuiltinPickers.UNBOUNDED ? "" : ", boundedLoad=" + loadFactor;
   }
 }

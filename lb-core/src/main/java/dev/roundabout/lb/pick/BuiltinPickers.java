@@ -1,5 +1,8 @@
 package dev.roundabout.lb.pick;
 
+import static dev.roundabout.lb.internal.Preconditions.checkArgument;
+import static dev.roundabout.lb.internal.Preconditions.checkInRange;
+
 import dev.roundabout.lb.PickerFactory;
 
 /**
@@ -37,5 +40,74 @@ public final class BuiltinPickers {
   /** See {@link PowerOfTwoChoicesPicker}. */
   public static PickerFactory powerOfTwoChoices() {
     return PowerOfTwoChoicesPicker.FACTORY;
+  }
+
+  /** The default number of points of {@link #ringHash}. */
+  public static final int DEFAULT_RING_SIZE = RingHashPicker.DEFAULT_RING_SIZE;
+
+  /** The default table size of {@link #maglev}. */
+  public static final int DEFAULT_TABLE_SIZE = MaglevPicker.DEFAULT_TABLE_SIZE;
+
+  /** No load bound. */
+  public static final double UNBOUNDED = 0;
+
+  /** See {@link RingHashPicker}; {@code loadFactor} is {@link #UNBOUNDED} or checked by {@link #checkLoadFactor}. */
+  public static PickerFactory ringHash(int ringSize, double loadFactor) {
+    checkRingSize(ringSize);
+    return ready -> new RingHashPicker(ready, ringSize, loadFactor);
+  }
+
+  /** See {@link MaglevPicker}. */
+  public static PickerFactory maglev(int tableSize, double loadFactor) {
+    checkTableSize(tableSize);
+    return ready -> new MaglevPicker(ready, tableSize, loadFactor);
+  }
+
+  /** See {@link RendezvousPicker}. */
+  public static PickerFactory rendezvous(double loadFactor) {
+    return ready -> new RendezvousPicker(ready, loadFactor);
+  }
+
+  /** Checks a ring size: 1 to 2^23 points. */
+  public static int checkRingSize(int ringSize) {
+    return checkInRange(ringSize, 1, RingHashPicker.MAX_RING_SIZE, "ringSize");
+  }
+
+  /** Checks a Maglev table size: a prime up to 16,777,213; the message suggests the next prime. */
+  public static int checkTableSize(int tableSize) {
+    checkArgument(
+        tableSize <= MaglevPicker.MAX_TABLE_SIZE, "tableSize", tableSize,
+        "a prime up to " + MaglevPicker.MAX_TABLE_SIZE + ", such as 65537 or 131071");
+    checkArgument(isPrime(tableSize), "tableSize", tableSize, "a prime, such as " + nextPrime(tableSize));
+    return tableSize;
+  }
+
+  /** Checks a bounded-load factor {@code c}: finite and above 1. */
+  public static double checkLoadFactor(double c) {
+    checkArgument(c > 1 && c < Double.POSITIVE_INFINITY, "boundedLoad", c, "a finite number above 1, such as 1.25");
+    return c;
+  }
+
+  static boolean isPrime(int n) {
+    if (n < 2) {
+      return false;
+    }
+    if (n % 2 == 0) {
+      return n == 2;
+    }
+    for (int d = 3; (long) d * d <= n; d += 2) {
+      if (n % d == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static int nextPrime(int n) {
+    int candidate = Math.max(2, n);
+    while (!isPrime(candidate)) {
+      candidate++;
+    }
+    return candidate;
   }
 }

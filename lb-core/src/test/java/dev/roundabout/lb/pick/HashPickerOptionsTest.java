@@ -1,0 +1,114 @@
+package dev.roundabout.lb.pick;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.EndpointSource;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.MutableEndpointSource;
+import dev.roundabout.lb.PickContext;
+import dev.roundabout.lb.Pickers;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The options of the hash pickers: defaults, names, ranges and their messages. */
+class HashPickerOptionsTest {
+
+  @Test
+  void defaults_andNames() {
+    assertThat(Pickers.ringHash()).hasToString("ringHash(ringSize=65536)");
+    assertThat(Pickers.maglev()).hasToString("maglev(tableSize=65537)");
+    assertThat(Pickers.rendezvous()).hasToString("rendezvous()");
+    assertThat(Pickers.maglev().tableSize(131071).boundedLoad(1.25))
+        .hasToString("maglev(tableSize=131071, boundedLoad=1.25)");
+    assertThat(Pickers.ringHash().ringSize(1024).boundedLoad(1.5))
+        .hasToString("ringHash(ringSize=1024, boundedLoad=1.5)");
+    assertThat(Pickers.rendezvous().boundedLoad(2)).hasToString("rendezvous(boundedLoad=2.0)");
+  }
+
+  @Test
+  void options_returnNewFactories_andLeaveTheDefaultAlone() {
+    Pickers.MaglevFactory base = Pickers.maglev();
+    Pickers.MaglevFactory bigger = base.tableSize(131071);
+
+    assertThat(bigger).isNotSameAs(base);
+    assertThat(Pickers.maglev()).hasToString("maglev(tableSize=65537)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {1.0, 0.5, 0, -1.25, Double.NaN, Double.POSITIVE_INFINITY})
+  void boundedLoad_mustBeFiniteAndAboveOne(double c) {
+    String message = "boundedLoad: " + c + " (expected: a finite number above 1, such as 1.25)";
+    assertThatThrownBy(() -> Pickers.maglev().boundedLoad(c))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> Pickers.ringHash().boundedLoad(c)).hasMessage(message);
+    assertThatThrownBy(() -> Pickers.rendezvous().boundedLoad(c)).hasMessage(message);
+  }
+
+  @Test
+  void tableSize_mustBeAPrime_andTheMessageSuggestsOne() {
+    assertThatThrownBy(() -> Pickers.maglev().tableSize(65536))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tableSize: 65536 (expected: a prime, such as 65537)");
+    assertThatThrownBy(() -> Pickers.maglev().tableSize(1))
+        .hasMessage("tableSize: 1 (expected: a prime, such as 2)");
+    assertThatThrownBy(() -> Pickers.maglev().tableSize(-7))
+        .hasMessage("tableSize: -7 (expected: a prime, such as 2)");
+    assertThatThrownBy(() -> Pickers.maglev().tableSize(16_777_259))
+        .hasMessage("tableSize: 16777259 (expected: a prime up to 16777213, such as 65537 or 131071)");
+    assertThat(Pickers.maglev().tableSize(16_777_213)).hasToString("maglev(tableSize=16777213)");
+  }
+
+  @Test
+  void tableSize_smallerThanTheEndpointCount_isRefused_andTheBalancerKeepsItsLastList() {
+    List<Endpoint> three = PickerTesting.weighted(1, 1, 1);
+    List<Endpoint> eight = PickerTesting.weighted(1, 1, 1, 1, 1, 1, 1, 1);
+    Pickers.MaglevFactory tiny = Pickers.maglev().tableSize(7);
+    MutableEndpointSource source = EndpointSource.mutable(three);
+    try (LoadBalancer lb = LoadBalancer.builder("tiny").source(source).picker(tiny).build()) {
+      source.update(eight);
+
+      assertThat(lb.endpoints()).isEqualTo(three);
+      assertThat(three).contains(lb.pick(PickContext.ofKey("k")));
+    }
+    assertThatThrownBy(() -> tiny.create(new TestReady(eight)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tableSize: 7 (expected: at least the number of endpoints, 8; 100 times more keeps the shares within 1%)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 8_388_609})
+  void ringSize_mustBeInRange(int size) {
+    assertThatThrownBy(() -> Pickers.ringHash().ringSize(size))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ringSize: " + size + " (expected: 1-8388608)");
+  }
+
+  @Test
+  void ringSize_pointsScaleByPowersOfTwo_withinTheSize() {
+    // 100 endpoints of weight 1 in 65,536 points: 512 each (1,024 would need 102,400).
+    assertThat(RingHashPicker.pointCount(1, 100, 65_536)).isEqualTo(512);
+    assertThat(RingHashPicker.pointCount(3, 100, 65_536)).isEqualTo(1536);
+    // The scale holds while the total weight stays within (65,536 / 1,024, 65,536 / 512].
+    assertThat(RingHashPicker.pointCount(1, 64, 65_536)).isEqualTo(1024);
+    assertThat(RingHashPicker.pointCount(1, 65, 65_536)).isEqualTo(512);
+    assertThat(RingHashPicker.pointCount(1, 128, 65_536)).isEqualTo(512);
+    assertThat(RingHashPicker.pointCount(1, 129, 65_536)).isEqualTo(256);
+    // More weight than points: weights are halved until they fit, one point at least.
+    assertThat(RingHashPicker.pointCount(10_000, 1_000_000, 65_536)).isEqualTo(625);
+    assertThat(RingHashPicker.pointCount(1, 1_000_000, 65_536)).isEqualTo(1);
+    assertThat(RingHashPicker.pointCount(7, 7, 1)).isEqualTo(1);
+  }
+
+  @Test
+  void ring_holdsBetweenHalfAndAllOfItsSize() {
+    for (int n : new int[] {1, 3, 100, 129, 1000}) {
+      RingHashPicker picker = new RingHashPicker(new TestReady(HashPickersTest.equalEndpoints(n)), 65_536, 0);
+      assertThat(picker.ringLength()).as("%d endpoints", n).isBetween(65_536 / 2 + 1, 65_536);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.roundabout.lb.pick;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.Picker;
+import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.Ticker;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/** A fixed ready list with no load, to call a factory without a balancer. */
+final class TestReady implements ReadyEndpoints {
+  private final List<Endpoint> endpoints;
+  private final RandomGenerator random = new SplittableRandom(1);
+
+  TestReady(List<Endpoint> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
+  }
+
+  @Override
+  public String balancerName() {
+    return "test";
+  }
+
+  @Override
+  public int size() {
+    return endpoints.size();
+  }
+
+  @Override
+  public Endpoint endpoint(int index) {
+    return endpoints.get(index);
+  }
+
+  @Override
+  public int weight(int index) {
+    return endpoints.get(index).weight();
+  }
+
+  @Override
+  public int inFlight(int index) {
+    return 0;
+  }
+
+  @Override
+  public RandomGenerator random() {
+    return random;
+  }
+
+  @Override
+  public Ticker ticker() {
+    return Ticker.system();
+  }
+
+  @Override
+  public @Nullable Picker previous() {
+    return null;
+  }
+}
