@@ -7,6 +7,7 @@
  */
 module dev.roundabout.lb {
   requires org.slf4j;
+  requires com.github.benmanes.caffeine;
   requires static org.jspecify;
 
   exports dev.roundabout.lb;

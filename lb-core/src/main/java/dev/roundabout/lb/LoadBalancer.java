@@ -144,10 +144,33 @@ public final class LoadBalancer implements AutoCloseable {
    */
   public Lease acquire(PickContext context) {
     Snapshot s = snapshot;
-    int index = choose(s, context);
-    EndpointState state = s.ready.states[index];
+    return open(s.ready, choose(s, context));
+  }
+
+  private Lease open(ReadyList ready, int index) {
+    EndpointState state = ready.states[index];
     state.acquired();
-    return new Lease(this, state, s.ready.endpoints[index], ticker.read());
+    return new Lease(this, state, ready.endpoints[index], ticker.read());
+  }
+
+  /**
+   * The endpoint at {@code address} ({@code host:port}) if it is ready now, else null; for
+   * {@link SessionAffinity}.
+   */
+  @Nullable Endpoint readyEndpoint(String address) {
+    ReadyList ready = snapshot.ready;
+    int index = ready.indexOf(address);
+    return index < 0 ? null : ready.endpoints[index];
+  }
+
+  /**
+   * A lease on the endpoint at {@code address} ({@code host:port}) if it is ready now, else null;
+   * for {@link SessionAffinity}.
+   */
+  @Nullable Lease acquireIfReady(String address) {
+    ReadyList ready = snapshot.ready;
+    int index = ready.indexOf(address);
+    return index < 0 ? null : open(ready, index);
   }
 
   /** The current full endpoint list, immutable; empty after {@link #close()}. */

@@ -1,5 +1,7 @@
 package dev.roundabout.lb;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +17,7 @@ final class ReadyList implements ReadyEndpoints {
   final EndpointState[] states;
   final Endpoint[] endpoints;
   private final int[] weights;
+  private final Map<String, Integer> indexByAddress;
   private final RandomGenerator random;
   private final Ticker ticker;
   private @Nullable Picker previous;
@@ -30,12 +33,21 @@ final class ReadyList implements ReadyEndpoints {
     this.states = states;
     this.endpoints = endpoints;
     this.weights = new int[endpoints.length];
+    Map<String, Integer> indexes = new HashMap<>();
     for (int i = 0; i < endpoints.length; i++) {
       weights[i] = endpoints[i].weight();
+      indexes.put(endpoints[i].address(), i);
     }
+    this.indexByAddress = Map.copyOf(indexes);
     this.random = random;
     this.ticker = ticker;
     this.previous = previous;
+  }
+
+  /** The index of the endpoint at {@code address} ({@code host:port}), or -1 if it is not ready. */
+  int indexOf(String address) {
+    Integer index = indexByAddress.get(address);
+    return index == null ? -1 : index;
   }
 
   void clearPrevious() {
