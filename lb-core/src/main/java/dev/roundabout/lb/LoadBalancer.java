@@ -258,6 +258,7 @@ public final class LoadBalancer implements AutoCloseable {
       endpoints = EndpointLists.checkedCopy(delivered);
     } catch (RuntimeException e) {
       logger.warn("Load balancer '{}' ignored an invalid endpoint list and keeps its last one: {}", name, e.getMessage());
+      explainRefusal(delivered.size(), e);
       return;
     }
     if (endpoints.equals(snapshot.all)) {
@@ -289,6 +290,7 @@ public final class LoadBalancer implements AutoCloseable {
         picker = checkNotNull(pickerFactory.create(ready), "picker");
       } catch (RuntimeException e) {
         logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
+        explainRefusal(endpoints.size(), e);
         return;
       } finally {
         ready.clearPrevious();
@@ -316,6 +318,19 @@ public final class LoadBalancer implements AutoCloseable {
     if (wasAvailable && current.ready.size() == 0 && !current.closed) {
       logger.warn("{}", current.unavailableMessage);
       notifyListeners(l -> l.onNoAvailableEndpoint(name, current.unavailableMessage));
+    }
+  }
+
+  /**
+   * When a list was refused and none is ready, says why in the error of every pick, so that a
+   * balancer whose first list was refused does not look merely empty.
+   */
+  private void explainRefusal(int size, RuntimeException cause) {
+    Snapshot current = snapshot;
+    if (current.ready.size() == 0 && !current.closed) {
+      String message = "no available endpoint in '" + name + "' (" + current.all.size() + " endpoints; a list of "
+          + size + " was refused: " + cause.getMessage() + ")";
+      publish(new Snapshot(current.ready, current.picker, current.all, current.allStates, message, false));
     }
   }
 

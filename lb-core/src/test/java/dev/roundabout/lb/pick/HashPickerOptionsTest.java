@@ -7,6 +7,7 @@ import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.EndpointSource;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.MutableEndpointSource;
+import dev.roundabout.lb.NoAvailableEndpointException;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Pickers;
 import java.util.List;
@@ -78,6 +79,17 @@ class HashPickerOptionsTest {
     assertThatThrownBy(() -> tiny.create(new TestReady(eight)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("tableSize: 7 (expected: at least the number of endpoints, 8; 100 times more keeps the shares within 1%)");
+  }
+
+  @Test
+  void aFirstListTooLargeForTheTable_isNamedInThePickError() {
+    List<Endpoint> eight = PickerTesting.weighted(1, 1, 1, 1, 1, 1, 1, 1);
+    try (LoadBalancer lb = LoadBalancer.builder("tiny").endpoints(eight).picker(Pickers.maglev().tableSize(7)).build()) {
+      assertThatThrownBy(lb::pick)
+          .isInstanceOf(NoAvailableEndpointException.class)
+          .hasMessage("no available endpoint in 'tiny' (0 endpoints; a list of 8 was refused: tableSize: 7 "
+              + "(expected: at least the number of endpoints, 8; 100 times more keeps the shares within 1%))");
+    }
   }
 
   @ParameterizedTest
