@@ -11,4 +11,5 @@ module dev.roundabout.lb {
   requires static org.jspecify;
 
   exports dev.roundabout.lb;
+  exports dev.roundabout.lb.health;
 }

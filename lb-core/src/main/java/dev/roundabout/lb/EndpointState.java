@@ -1,14 +1,17 @@
 package dev.roundabout.lb;
 
+import dev.roundabout.lb.health.EndpointHealth;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live state a balancer keeps for one backend ({@code host:port}) for as long as the backend
  * is in its list, across every snapshot: the endpoint as last delivered, the in-flight count and
  * the outcome figures.
  *
- * <p>Thread-safe. The endpoint field is written only on the balancer's serialized update path.
+ * <p>Thread-safe. The endpoint, health and slow-start fields are written only on the balancer's
+ * serialized update path; health is volatile because {@link #stats()} reads it from any thread.
  */
 final class EndpointState {
   /** Weight of the newest sample in the latency average. */
@@ -25,8 +28,28 @@ final class EndpointState {
    */
   private volatile long latencyEwmaNanos = -1;
 
+  /** The health seen at the last rebuild, null before the first. */
+  private volatile @Nullable EndpointHealth health;
+
+  /** When slow start began, valid while {@link #ramping}. Update path only. */
+  long rampStartNanos;
+
+  /** Whether the endpoint is in slow start. Update path only. */
+  boolean ramping;
+
+  /** Whether slow start should begin as soon as the endpoint is available (it joined late). */
+  boolean rampWhenAvailable;
+
   EndpointState(Endpoint endpoint) {
     this.endpoint = endpoint;
+  }
+
+  @Nullable EndpointHealth health() {
+    return health;
+  }
+
+  void health(EndpointHealth health) {
+    this.health = health;
   }
 
   Endpoint endpoint() {
@@ -59,7 +82,9 @@ final class EndpointState {
   }
 
   EndpointStats stats() {
+    EndpointHealth h = health;
     return new EndpointStats(
-        endpoint, inFlight.get(), successes.get(), failures.get(), latencyEwmaNanos);
+        endpoint, h == null ? EndpointHealth.AVAILABLE : h, inFlight.get(), successes.get(), failures.get(),
+        latencyEwmaNanos);
   }
 }

@@ -1,5 +1,6 @@
 package dev.roundabout.lb;
 
+import dev.roundabout.lb.health.EndpointHealth;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,13 +12,16 @@ import java.util.Optional;
  */
 public final class EndpointStats {
   private final Endpoint endpoint;
+  private final EndpointHealth health;
   private final int inFlight;
   private final long successes;
   private final long failures;
   private final long latencyEwmaNanos;
 
-  EndpointStats(Endpoint endpoint, int inFlight, long successes, long failures, long latencyEwmaNanos) {
+  EndpointStats(
+      Endpoint endpoint, EndpointHealth health, int inFlight, long successes, long failures, long latencyEwmaNanos) {
     this.endpoint = endpoint;
+    this.health = health;
     this.inFlight = inFlight;
     this.successes = successes;
     this.failures = failures;
@@ -27,6 +31,11 @@ public final class EndpointStats {
   /** The endpoint. */
   public Endpoint endpoint() {
     return endpoint;
+  }
+
+  /** The endpoint's health at the balancer's last snapshot ({@code AVAILABLE} without a tracker). */
+  public EndpointHealth health() {
+    return health;
   }
 
   /** Leases acquired on this endpoint and not yet closed. */
@@ -55,7 +64,8 @@ public final class EndpointStats {
   @Override
   public String toString() {
     return endpoint.address()
-        + "{inFlight=" + inFlight
+        + "{" + health.label()
+        + ", inFlight=" + inFlight
         + ", successes=" + successes
         + ", failures=" + failures
         + ", latencyEwma=" + (latencyEwmaNanos < 0 ? "none" : Duration.ofNanos(latencyEwmaNanos))

@@ -47,14 +47,16 @@ public final class Lease implements AutoCloseable {
   private final EndpointState endpointState;
   private final Endpoint endpoint;
   private final long startNanos;
+  private final boolean trial;
   @SuppressWarnings("unused") // accessed through STATE
   private volatile int state;
 
-  Lease(LoadBalancer balancer, EndpointState endpointState, Endpoint endpoint, long startNanos) {
+  Lease(LoadBalancer balancer, EndpointState endpointState, Endpoint endpoint, long startNanos, boolean trial) {
     this.balancer = balancer;
     this.endpointState = endpointState;
     this.endpoint = endpoint;
     this.startNanos = startNanos;
+    this.trial = trial;
   }
 
   /** The endpoint to send the call to. */
@@ -106,6 +108,9 @@ public final class Lease implements AutoCloseable {
       }
     } while (!STATE.compareAndSet(this, current, CLOSED));
     endpointState.released();
+    if (trial && current == OPEN) {
+      balancer.releaseTrial(endpoint); // a trial call that ended without an outcome
+    }
   }
 
   /** Whether this lease is closed. */

@@ -1,18 +1,25 @@
 package dev.roundabout.lb;
 
 import static dev.roundabout.lb.internal.Preconditions.checkArgument;
+import static dev.roundabout.lb.internal.Preconditions.checkInRange;
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
+import dev.roundabout.lb.health.EndpointHealth;
+import dev.roundabout.lb.health.HealthContext;
+import dev.roundabout.lb.health.HealthTracker;
 import dev.roundabout.lb.internal.SerialExecutor;
 import dev.roundabout.lb.internal.ThreadLocalRandomGenerator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,10 +47,23 @@ import org.slf4j.LoggerFactory;
  * nothing publishes nothing. Pickers running during an update finish on the old snapshot, so a
  * pick returns an endpoint of the old or of the new list, never another.
  *
+ * <p>Health ({@link Builder#healthTracker}) decides which endpoints are offered; a change of
+ * health rebuilds the snapshot, so a pick never checks health. When the available share of the
+ * pool falls below the {@link Builder#panicThreshold panic threshold}, picks go to every endpoint.
+ * With {@link Builder#slowStart slow start}, an endpoint that joins or comes back takes a share
+ * that grows over a window. Time-driven changes (an ejection that ends, a slow-start step) are
+ * applied by the first pick after they are due: while one is pending, a pick reads the clock once.
+ *
  * <p>The balancer starts no thread. Close it when done: picks then throw
- * {@link IllegalStateException}, and its source subscription ends.
+ * {@link IllegalStateException}, its source subscription ends and its health tracker stops.
  */
 public final class LoadBalancer implements AutoCloseable {
+  /** The default {@link Builder#panicThreshold}: 50 percent. */
+  public static final int DEFAULT_PANIC_THRESHOLD = 50;
+
+  /** The default minimum weight of {@link Builder#slowStart(Duration)}: 10 percent. */
+  public static final int DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT = 10;
+
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
   private static final int LOGGED_ENDPOINTS = 10;
   private static final VarHandle SNAPSHOT;
@@ -61,7 +81,11 @@ public final class LoadBalancer implements AutoCloseable {
   private final Ticker ticker;
   private final RandomGenerator random;
   private final List<LoadBalancerListener> listeners;
+  private final @Nullable HealthTracker tracker;
+  private final Readiness.Options readinessOptions;
   private final SerialExecutor updates = new SerialExecutor();
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  private final Runnable refreshTask = this::refreshNow;
 
   /** Read once per pick; replaced only through {@link #publish} and {@link #close}. */
   @SuppressWarnings("FieldMayBeFinal") // written through SNAPSHOT
@@ -69,6 +93,8 @@ public final class LoadBalancer implements AutoCloseable {
 
   // Confined to the update path.
   private final Map<String, EndpointState> states = new LinkedHashMap<>();
+  private List<Endpoint> list = List.of();
+  private boolean firstListApplied;
   private @Nullable Picker lastPicker;
   private EndpointSource.@Nullable Subscription subscription;
 
@@ -78,7 +104,14 @@ public final class LoadBalancer implements AutoCloseable {
     this.ticker = builder.ticker;
     this.random = builder.random;
     this.listeners = List.copyOf(builder.listeners);
+    this.tracker = builder.tracker;
+    this.readinessOptions =
+        new Readiness.Options(builder.tracker, builder.panicThreshold, builder.slowStartNanos, builder.slowStartMinPercent);
     this.snapshot = Snapshot.empty(name);
+    if (tracker != null) {
+      HealthTracker t = tracker;
+      updates.execute(() -> t.start(new Context()));
+    }
     // The source may deliver during subscribe (static and mutable sources do): the update path
     // queues the subscription's close behind that delivery, so nothing is lost either way.
     EndpointSource.Subscription s = source.subscribe(this::onEndpoints);
@@ -127,6 +160,9 @@ public final class LoadBalancer implements AutoCloseable {
    */
   public Endpoint pick(PickContext context) {
     Snapshot s = snapshot;
+    if (s.refreshAt != Snapshot.NEVER) {
+      s = refreshIfDue(s, ticker.read());
+    }
     return s.ready.endpoints[choose(s, context)];
   }
 
@@ -143,14 +179,67 @@ public final class LoadBalancer implements AutoCloseable {
    * @throws IllegalStateException if the balancer is closed
    */
   public Lease acquire(PickContext context) {
+    long now = ticker.read();
     Snapshot s = snapshot;
-    return open(s.ready, choose(s, context));
+    if (s.refreshAt != Snapshot.NEVER) {
+      s = refreshIfDue(s, now);
+    }
+    if (s.trials.length > 0) {
+      checkNotNull(context, "context");
+      Lease trial = tryTrial(s, now);
+      if (trial != null) {
+        return trial;
+      }
+    }
+    int index = choose(s, context);
+    return open(s.ready.states[index], s.ready.endpoints[index], now, false);
   }
 
-  private Lease open(ReadyList ready, int index) {
-    EndpointState state = ready.states[index];
+  private Lease open(EndpointState state, Endpoint endpoint, long now, boolean trial) {
     state.acquired();
-    return new Lease(this, state, ready.endpoints[index], ticker.read());
+    return new Lease(this, state, endpoint, now, trial);
+  }
+
+  /** A lease on an endpoint on trial whose tracker admits one more trial call, or null. */
+  private @Nullable Lease tryTrial(Snapshot s, long now) {
+    HealthTracker t = tracker;
+    if (t == null) {
+      return null;
+    }
+    int n = s.trials.length;
+    int start = n == 1 ? 0 : random.nextInt(n);
+    for (int k = 0; k < n; k++) {
+      int i = (start + k) % n;
+      Endpoint endpoint = s.trialEndpoints[i];
+      if (tryTrial(t, endpoint)) {
+        return open(s.trials[i], endpoint, now, true);
+      }
+    }
+    return null;
+  }
+
+  private boolean tryTrial(HealthTracker t, Endpoint endpoint) {
+    try {
+      return t.tryTrial(endpoint);
+    } catch (RuntimeException e) {
+      logger.warn("Health tracker {} of '{}' failed to admit a trial call to {}", t, name, endpoint, e);
+      return false;
+    }
+  }
+
+  /** Applies a due time-driven change (maybe on this thread) and returns the current snapshot. */
+  private Snapshot refreshIfDue(Snapshot s, long now) {
+    if (now - s.refreshAt < 0) {
+      return s;
+    }
+    requestRefresh();
+    return snapshot;
+  }
+
+  private void requestRefresh() {
+    if (refreshQueued.compareAndSet(false, true)) {
+      updates.execute(refreshTask);
+    }
   }
 
   /**
@@ -170,7 +259,7 @@ public final class LoadBalancer implements AutoCloseable {
   @Nullable Lease acquireIfReady(String address) {
     ReadyList ready = snapshot.ready;
     int index = ready.indexOf(address);
-    return index < 0 ? null : open(ready, index);
+    return index < 0 ? null : open(ready.states[index], ready.endpoints[index], ticker.read(), false);
   }
 
   /** The current full endpoint list, immutable; empty after {@link #close()}. */
@@ -204,7 +293,15 @@ public final class LoadBalancer implements AutoCloseable {
         subscription = null;
       }
       states.clear();
+      list = List.of();
       lastPicker = null;
+      if (tracker != null) {
+        try {
+          tracker.close();
+        } catch (RuntimeException e) {
+          logger.warn("Health tracker {} of '{}' failed to close", tracker, name, e);
+        }
+      }
       logger.info("Load balancer '{}' closed", name);
     });
   }
@@ -228,6 +325,26 @@ public final class LoadBalancer implements AutoCloseable {
   /** Called by a {@link Lease} once per call, on the caller's thread. */
   void recordOutcome(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause) {
     state.recordOutcome(success, latencyNanos);
+    HealthTracker t = tracker;
+    if (t != null) {
+      try {
+        t.onOutcome(state.endpoint(), success, latencyNanos, cause);
+      } catch (RuntimeException e) {
+        logger.warn("Health tracker {} of '{}' failed on an outcome of {}", t, name, state.endpoint(), e);
+      }
+    }
+  }
+
+  /** Called by a trial {@link Lease} closed without an outcome. */
+  void releaseTrial(Endpoint endpoint) {
+    HealthTracker t = tracker;
+    if (t != null) {
+      try {
+        t.releaseTrial(endpoint);
+      } catch (RuntimeException e) {
+        logger.warn("Health tracker {} of '{}' failed to release a trial of {}", t, name, endpoint, e);
+      }
+    }
   }
 
   private int choose(Snapshot s, PickContext context) {
@@ -261,7 +378,7 @@ public final class LoadBalancer implements AutoCloseable {
       explainRefusal(delivered.size(), e);
       return;
     }
-    if (endpoints.equals(snapshot.all)) {
+    if (endpoints.equals(list) && firstListApplied) {
       return;
     }
     // Reconcile into a new map; nothing is committed until the new snapshot is built.
@@ -271,6 +388,7 @@ public final class LoadBalancer implements AutoCloseable {
       EndpointState state = states.get(endpoint.address());
       if (state == null) {
         state = new EndpointState(endpoint);
+        state.rampWhenAvailable = firstListApplied;
         added.add(endpoint);
       }
       next.put(endpoint.address(), state);
@@ -281,29 +399,30 @@ public final class LoadBalancer implements AutoCloseable {
         removed.add(entry.getValue().endpoint());
       }
     }
-    boolean wasAvailable = snapshot.ready.size() > 0;
     EndpointState[] allStates = next.values().toArray(new EndpointState[0]);
-    ReadyList ready = new ReadyList(name, allStates, endpoints.toArray(new Endpoint[0]), random, ticker, lastPicker);
-    Picker picker = null;
-    if (ready.size() > 0) {
-      try {
-        picker = checkNotNull(pickerFactory.create(ready), "picker");
-      } catch (RuntimeException e) {
-        logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
-        explainRefusal(endpoints.size(), e);
-        return;
-      } finally {
-        ready.clearPrevious();
-      }
-      lastPicker = picker;
-    }
+    Endpoint[] previousEndpoints = new Endpoint[allStates.length];
     for (int i = 0; i < allStates.length; i++) {
+      previousEndpoints[i] = allStates[i].endpoint();
       allStates[i].endpoint(endpoints.get(i)); // a weight or metadata change of a backend that stays
+    }
+    boolean wasAvailable = snapshot.ready.size() > 0;
+    if (!rebuild(endpoints, allStates, true)) {
+      for (int i = 0; i < allStates.length; i++) {
+        allStates[i].endpoint(previousEndpoints[i]);
+      }
+      return;
     }
     states.clear();
     states.putAll(next);
-    String unavailable = "no available endpoint in '" + name + "' (" + endpoints.size() + " endpoints)";
-    publish(new Snapshot(ready, picker, endpoints, allStates, unavailable, false));
+    list = endpoints;
+    firstListApplied = true;
+    if (tracker != null) {
+      try {
+        tracker.endpointsChanged(endpoints, List.copyOf(added), List.copyOf(removed));
+      } catch (RuntimeException e) {
+        logger.warn("Health tracker {} of '{}' failed on an endpoint change", tracker, name, e);
+      }
+    }
 
     logger.info(
         "Load balancer '{}' has {} endpoints (+{} -{}): {}",
@@ -314,10 +433,116 @@ public final class LoadBalancer implements AutoCloseable {
     for (Endpoint endpoint : removed) {
       notifyListeners(l -> l.onEndpointRemoved(name, endpoint));
     }
+    announceIfNoneLeft(wasAvailable);
+  }
+
+  private void refreshNow() {
+    refreshQueued.set(false);
+    if (!snapshot.closed && firstListApplied) {
+      boolean wasAvailable = snapshot.ready.size() > 0;
+      if (rebuild(list, states.values().toArray(new EndpointState[0]), false)) {
+        announceIfNoneLeft(wasAvailable);
+      }
+    }
+  }
+
+  /**
+   * Computes readiness of {@code allStates} and publishes a snapshot of it, building a new picker
+   * unless the list is unchanged ({@code listChanged} false) and the offer is the same. Returns
+   * false when the picker factory refused the list (nothing was published).
+   */
+  private boolean rebuild(List<Endpoint> endpoints, EndpointState[] allStates, boolean listChanged) {
     Snapshot current = snapshot;
-    if (wasAvailable && current.ready.size() == 0 && !current.closed) {
-      logger.warn("{}", current.unavailableMessage);
-      notifyListeners(l -> l.onNoAvailableEndpoint(name, current.unavailableMessage));
+    if (current.closed) {
+      return false;
+    }
+    long now = ticker.read();
+    EndpointHealth[] healthBefore = new EndpointHealth[allStates.length];
+    boolean[] rampBefore = new boolean[allStates.length];
+    for (int i = 0; i < allStates.length; i++) {
+      healthBefore[i] = allStates[i].health();
+      rampBefore[i] = allStates[i].ramping;
+    }
+    Readiness readiness = Readiness.compute(name, allStates, readinessOptions, now);
+    long refreshAt = Snapshot.NEVER;
+    if (readiness.refreshDelayNanos != Long.MAX_VALUE) {
+      refreshAt = now + readiness.refreshDelayNanos;
+      if (refreshAt == Snapshot.NEVER) {
+        refreshAt++; // the sentinel is reserved
+      }
+    }
+    ReadyList ready;
+    Picker picker;
+    if (!listChanged && readiness.sameOffer(current.ready.states, current.ready.rampArray(), current.trials)) {
+      ready = current.ready;
+      picker = current.picker;
+    } else {
+      ready = new ReadyList(name, readiness.ready, readiness.readyEndpoints, random, ticker, lastPicker, readiness.ramp);
+      picker = null;
+      if (ready.size() > 0) {
+        try {
+          picker = checkNotNull(pickerFactory.create(ready), "picker");
+        } catch (RuntimeException e) {
+          logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
+          for (int i = 0; i < allStates.length; i++) { // undo what readiness marked
+            if (healthBefore[i] != null) {
+              allStates[i].health(healthBefore[i]);
+            }
+            allStates[i].ramping = rampBefore[i];
+          }
+          explainRefusal(endpoints.size(), e);
+          return false;
+        } finally {
+          ready.clearPrevious();
+        }
+        lastPicker = picker;
+      }
+    }
+    boolean wasPanic = current.panic;
+    publish(new Snapshot(ready, picker, readiness, endpoints, allStates, readiness.unavailableMessage, refreshAt, false));
+    announce(readiness, wasPanic, endpoints.size());
+    return true;
+  }
+
+  /** Tells the listeners when the balancer, which had an available endpoint, has none now. */
+  private void announceIfNoneLeft(boolean wasAvailable) {
+    Snapshot published = snapshot;
+    if (wasAvailable && published.ready.size() == 0 && published.trials.length == 0 && !published.closed) {
+      logger.warn("{}", published.unavailableMessage);
+      notifyListeners(l -> l.onNoAvailableEndpoint(name, published.unavailableMessage));
+    }
+  }
+
+  /** Logs and tells the listeners what changed in health and panic. */
+  private void announce(Readiness readiness, boolean wasPanic, int total) {
+    for (Readiness.Transition t : readiness.transitions) {
+      Endpoint endpoint = t.endpoint;
+      if (t.to == EndpointHealth.EJECTED || t.to == EndpointHealth.CIRCUIT_OPEN) {
+        logger.warn("Load balancer '{}': {} {} (was {})", name, endpoint.address(), t.to.label(), t.from.label());
+        notifyListeners(l -> l.onEndpointEjected(name, endpoint, t.to));
+      } else if (t.to == EndpointHealth.UNHEALTHY) {
+        logger.warn("Load balancer '{}': {} failed its health checks", name, endpoint.address());
+        notifyListeners(l -> l.onHealthCheckFailed(name, endpoint));
+      } else if (t.to == EndpointHealth.AVAILABLE
+          && (t.from == EndpointHealth.UNHEALTHY || t.from == EndpointHealth.UNKNOWN)) {
+        logger.info("Load balancer '{}': {} passed its health checks", name, endpoint.address());
+        notifyListeners(l -> l.onHealthCheckPassed(name, endpoint));
+      } else if (t.to == EndpointHealth.AVAILABLE) {
+        logger.info("Load balancer '{}': {} restored (was {})", name, endpoint.address(), t.from.label());
+        notifyListeners(l -> l.onEndpointRestored(name, endpoint));
+      } else {
+        logger.debug("Load balancer '{}': {} {} (was {})", name, endpoint.address(), t.to.label(), t.from.label());
+      }
+    }
+    int available = readiness.available;
+    if (readiness.panic && !wasPanic) {
+      logger.warn(
+          "Load balancer '{}' in panic: {} of {} endpoints available, below the threshold; picking among all",
+          name, available, total);
+      notifyListeners(l -> l.onPanicEntered(name, available, total));
+    } else if (!readiness.panic && wasPanic) {
+      logger.info("Load balancer '{}' out of panic: {} of {} endpoints available", name, available, total);
+      notifyListeners(l -> l.onPanicExited(name, available, total));
     }
   }
 
@@ -330,7 +555,7 @@ public final class LoadBalancer implements AutoCloseable {
     if (current.ready.size() == 0 && !current.closed) {
       String message = "no available endpoint in '" + name + "' (" + current.all.size() + " endpoints; a list of "
           + size + " was refused: " + cause.getMessage() + ")";
-      publish(new Snapshot(current.ready, current.picker, current.all, current.allStates, message, false));
+      publish(current.withMessage(message));
     }
   }
 
@@ -344,7 +569,7 @@ public final class LoadBalancer implements AutoCloseable {
     } while (!SNAPSHOT.compareAndSet(this, current, next));
   }
 
-  private void notifyListeners(java.util.function.Consumer<LoadBalancerListener> event) {
+  private void notifyListeners(Consumer<LoadBalancerListener> event) {
     for (LoadBalancerListener listener : listeners) {
       try {
         event.accept(listener);
@@ -362,45 +587,113 @@ public final class LoadBalancer implements AutoCloseable {
         + ", ... " + (endpoints.size() - LOGGED_ENDPOINTS) + " more]";
   }
 
+  /** What the health tracker sees of this balancer. */
+  private final class Context implements HealthContext {
+    @Override
+    public String balancerName() {
+      return name;
+    }
+
+    @Override
+    public Ticker ticker() {
+      return ticker;
+    }
+
+    @Override
+    public RandomGenerator random() {
+      return random;
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+      return snapshot.all;
+    }
+
+    @Override
+    public void refresh() {
+      requestRefresh();
+    }
+
+    @Override
+    public String toString() {
+      return "HealthContext{" + name + '}';
+    }
+  }
+
   /** An immutable view of the balancer, published through one volatile field. */
   private static final class Snapshot {
+    /** {@link #refreshAt} when nothing time-driven is pending. */
+    static final long NEVER = Long.MIN_VALUE;
     private static final EndpointState[] NO_STATES = new EndpointState[0];
     private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
 
     final ReadyList ready;
     final @Nullable Picker picker;
+    final EndpointState[] trials;
+    final Endpoint[] trialEndpoints;
+    final boolean panic;
     final List<Endpoint> all;
     final EndpointState[] allStates;
     final String unavailableMessage;
+    /** When a time-driven change is due (ticker time), or {@link #NEVER}. */
+    final long refreshAt;
     final boolean closed;
+
+    private Snapshot(
+        ReadyList ready,
+        @Nullable Picker picker,
+        EndpointState[] trials,
+        Endpoint[] trialEndpoints,
+        boolean panic,
+        List<Endpoint> all,
+        EndpointState[] allStates,
+        String unavailableMessage,
+        long refreshAt,
+        boolean closed) {
+      this.ready = ready;
+      this.picker = picker;
+      this.trials = trials;
+      this.trialEndpoints = trialEndpoints;
+      this.panic = panic;
+      this.all = all;
+      this.allStates = allStates;
+      this.unavailableMessage = unavailableMessage;
+      this.refreshAt = refreshAt;
+      this.closed = closed;
+    }
 
     Snapshot(
         ReadyList ready,
         @Nullable Picker picker,
+        Readiness readiness,
         List<Endpoint> all,
         EndpointState[] allStates,
         String unavailableMessage,
+        long refreshAt,
         boolean closed) {
-      this.ready = ready;
-      this.picker = picker;
-      this.all = all;
-      this.allStates = allStates;
-      this.unavailableMessage = unavailableMessage;
-      this.closed = closed;
+      this(ready, picker, readiness.trials, readiness.trialEndpoints, readiness.panic, all, allStates,
+          unavailableMessage, refreshAt, closed);
+    }
+
+    Snapshot withMessage(String message) {
+      return new Snapshot(ready, picker, trials, trialEndpoints, panic, all, allStates, message, refreshAt, closed);
     }
 
     static Snapshot empty(String name) {
       return new Snapshot(
-          new ReadyList(name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null),
-          null, List.of(), NO_STATES,
-          "no available endpoint in '" + name + "' (0 endpoints)", false);
+          emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
+          "no available endpoint in '" + name + "' (0 endpoints)", NEVER, false);
     }
 
     static Snapshot closed(String name) {
       return new Snapshot(
-          new ReadyList(name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null),
-          null, List.of(), NO_STATES,
-          "load balancer '" + name + "' is closed", true);
+          emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
+          "load balancer '" + name + "' is closed", NEVER, true);
+    }
+
+    private static ReadyList emptyList(String name) {
+      return new ReadyList(
+          name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null, null);
     }
 
     RuntimeException unavailable() {
@@ -423,6 +716,10 @@ public final class LoadBalancer implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
     private final List<LoadBalancerListener> listeners = new ArrayList<>();
+    private @Nullable HealthTracker tracker;
+    private int panicThreshold = DEFAULT_PANIC_THRESHOLD;
+    private long slowStartNanos;
+    private int slowStartMinPercent = DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT;
 
     private Builder(String name) {
       this.name = name;
@@ -471,6 +768,66 @@ public final class LoadBalancer implements AutoCloseable {
     public Builder random(RandomGenerator random) {
       this.random = checkNotNull(random, "random");
       return this;
+    }
+
+    /**
+     * Sets the health tracker that decides which endpoints take calls, such as an
+     * {@code OutlierDetector}; several combine with {@code HealthTrackers.allOf}. A tracker serves
+     * one balancer. Default: none, every endpoint is available.
+     */
+    public Builder healthTracker(HealthTracker tracker) {
+      this.tracker = checkNotNull(tracker, "tracker");
+      return this;
+    }
+
+    /**
+     * Sets the panic threshold in percent, 0 to 100; default {@value #DEFAULT_PANIC_THRESHOLD}.
+     * When fewer than this share of the endpoints are available, the balancer stops trusting
+     * health and picks among all endpoints, rather than pile every call on the few that are left
+     * (as Envoy does). 0 turns panic off: with nothing available, picks then throw
+     * {@link NoAvailableEndpointException}.
+     *
+     * @throws IllegalArgumentException if {@code percent} is outside 0-100
+     */
+    public Builder panicThreshold(int percent) {
+      this.panicThreshold = checkInRange(percent, 0, 100, "panicThreshold");
+      return this;
+    }
+
+    /**
+     * Turns slow start on with a minimum weight of
+     * {@value #DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT}%: see {@link #slowStart(Duration, int)}.
+     */
+    public Builder slowStart(Duration window) {
+      return slowStart(window, DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT);
+    }
+
+    /**
+     * Turns slow start on (default off). An endpoint that joins the list after the first one, or
+     * that becomes available again (back from ejection, an open circuit or failed health checks),
+     * takes a share that grows linearly over {@code window}: at time {@code t} its weight is
+     * multiplied by {@code max(minWeightPercent / 100, t / window)}, in 20 steps. Works with every
+     * picker: the weighted ones see the scaled weight, the others admit the endpoint with that
+     * probability and otherwise move on. The endpoints of the first list start at full weight.
+     *
+     * @throws NullPointerException if {@code window} is null
+     * @throws IllegalArgumentException if {@code window} is not positive or
+     *     {@code minWeightPercent} is outside 1-100
+     */
+    public Builder slowStart(Duration window, int minWeightPercent) {
+      checkNotNull(window, "window");
+      checkArgument(!window.isNegative() && !window.isZero(), "window", window, "a positive duration");
+      this.slowStartMinPercent = checkInRange(minWeightPercent, 1, 100, "minWeightPercent");
+      this.slowStartNanos = saturatedNanos(window);
+      return this;
+    }
+
+    private static long saturatedNanos(Duration duration) {
+      try {
+        return duration.toNanos();
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
     }
 
     /** Adds a listener; listeners are called in the order added. */

@@ -1,5 +1,7 @@
 package dev.roundabout.lb;
 
+import dev.roundabout.lb.health.EndpointHealth;
+
 /**
  * Hears what happens to a load balancer's endpoints, for logs, metrics and alerts. Every callback
  * has a no-op default; implement the ones you need.
@@ -23,4 +25,28 @@ public interface LoadBalancerListener {
    * throw {@link NoAvailableEndpointException} with {@code reason} until one is back.
    */
   default void onNoAvailableEndpoint(String balancer, String reason) {}
+
+  /**
+   * {@code endpoint} stopped taking calls for {@code reason}: {@link EndpointHealth#EJECTED} by
+   * outlier detection or {@link EndpointHealth#CIRCUIT_OPEN} by its circuit breaker.
+   */
+  default void onEndpointEjected(String balancer, Endpoint endpoint, EndpointHealth reason) {}
+
+  /** {@code endpoint} takes calls again after it was ejected or its circuit was open. */
+  default void onEndpointRestored(String balancer, Endpoint endpoint) {}
+
+  /** {@code endpoint} failed its active health checks and takes no calls. */
+  default void onHealthCheckFailed(String balancer, Endpoint endpoint) {}
+
+  /** {@code endpoint} passed its active health checks and takes calls (again). */
+  default void onHealthCheckPassed(String balancer, Endpoint endpoint) {}
+
+  /**
+   * Only {@code available} of {@code total} endpoints are available, below the panic threshold:
+   * picks now go to every endpoint, healthy or not, rather than overload the few.
+   */
+  default void onPanicEntered(String balancer, int available, int total) {}
+
+  /** Enough endpoints are available again ({@code available} of {@code total}): panic ended. */
+  default void onPanicExited(String balancer, int available, int total) {}
 }

@@ -17,6 +17,8 @@ final class ReadyList implements ReadyEndpoints {
   final EndpointState[] states;
   final Endpoint[] endpoints;
   private final int[] weights;
+  private final int[] effectiveWeights;
+  private final double @Nullable [] ramp; // per index, in (0, 1]; null when no endpoint ramps
   private final Map<String, Integer> indexByAddress;
   private final RandomGenerator random;
   private final Ticker ticker;
@@ -28,7 +30,8 @@ final class ReadyList implements ReadyEndpoints {
       Endpoint[] endpoints,
       RandomGenerator random,
       Ticker ticker,
-      @Nullable Picker previous) {
+      @Nullable Picker previous,
+      double @Nullable [] ramp) {
     this.balancerName = balancerName;
     this.states = states;
     this.endpoints = endpoints;
@@ -39,6 +42,15 @@ final class ReadyList implements ReadyEndpoints {
       indexes.put(endpoints[i].address(), i);
     }
     this.indexByAddress = Map.copyOf(indexes);
+    this.ramp = ramp;
+    if (ramp == null) {
+      this.effectiveWeights = weights;
+    } else {
+      this.effectiveWeights = new int[endpoints.length];
+      for (int i = 0; i < endpoints.length; i++) {
+        effectiveWeights[i] = (int) Math.max(1, Math.round(weights[i] * 100 * ramp[i]));
+      }
+    }
     this.random = random;
     this.ticker = ticker;
     this.previous = previous;
@@ -72,6 +84,32 @@ final class ReadyList implements ReadyEndpoints {
   @Override
   public int weight(int index) {
     return weights[index];
+  }
+
+  @Override
+  public int effectiveWeight(int index) {
+    return effectiveWeights[index];
+  }
+
+  @Override
+  public boolean admit(int index) {
+    double[] r = ramp;
+    return r == null || r[index] >= 1 || random.nextDouble() < r[index];
+  }
+
+  @Override
+  public boolean ramping() {
+    return ramp != null;
+  }
+
+  /** The ramp fractions by index, or null when no endpoint is in slow start; not to be modified. */
+  double @Nullable [] rampArray() {
+    return ramp;
+  }
+
+  /** The ramp fraction of the endpoint at {@code index}, 1 when it is not in slow start. */
+  double ramp(int index) {
+    return ramp == null ? 1 : ramp[index];
   }
 
   @Override

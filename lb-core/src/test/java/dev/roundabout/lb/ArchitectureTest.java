@@ -18,6 +18,7 @@ class ArchitectureTest {
   private static final List<String> ALLOWED =
       List.of(
           "java.", "javax.annotation.", "org.slf4j.", "org.jspecify.", "com.github.benmanes.caffeine.cache.",
+          "io.github.resilience4j.circuitbreaker.", "io.github.resilience4j.core.",
           "dev.roundabout.lb.");
 
   @Test
@@ -51,9 +52,9 @@ class ArchitectureTest {
   }
 
   @Test
-  void moduleInfo_exportsOnlyTheApiPackage() throws IOException {
+  void moduleInfo_exportsOnlyTheApiPackages() throws IOException {
     String moduleInfo = Files.readString(Path.of("src/main/java/module-info.java"));
     assertThat(Pattern.compile("^\\s*exports ([\\w.]+);", Pattern.MULTILINE).matcher(moduleInfo).results().map(r -> r.group(1)))
-        .containsExactly("dev.roundabout.lb");
+        .containsExactly("dev.roundabout.lb", "dev.roundabout.lb.health");
   }
 }
