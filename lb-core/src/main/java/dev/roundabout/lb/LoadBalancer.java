@@ -375,7 +375,7 @@ public final class LoadBalancer implements AutoCloseable {
       endpoints = EndpointLists.checkedCopy(delivered);
     } catch (RuntimeException e) {
       logger.warn("Load balancer '{}' ignored an invalid endpoint list and keeps its last one: {}", name, e.getMessage());
-      explainRefusal(delivered.size(), e);
+      explainRefusal(delivered == null ? 0 : delivered.size(), e);
       return;
     }
     if (endpoints.equals(list) && firstListApplied) {

@@ -76,11 +76,10 @@ public final class Pickers {
 
   /**
    * Consistent hashing on a ring (Ketama style): each endpoint owns points on a ring in proportion
-   * to its weight, and a key goes to the owner of the next point. Removing or adding an endpoint
-   * moves only that endpoint's keys. A pick is a binary search over the ring; the ring holds
-   * between half and all of {@link RingHashFactory#ringSize(int) ringSize} points
-   * (default {@value BuiltinPickers#DEFAULT_RING_SIZE}: 512 points per endpoint for 100 equal
-   * endpoints, within 15% of even).
+   * to its weight ({@value BuiltinPickers#DEFAULT_POINTS_PER_WEIGHT} per unit of weight by
+   * default), and a key goes to the owner of the next point. Adding or removing an endpoint moves
+   * only that endpoint's keys. A pick is a binary search over the ring; with 100 equal endpoints
+   * the busiest gets within 10% of the mean.
    */
   public static RingHashFactory ringHash() {
     return RingHashFactory.DEFAULT;
@@ -112,28 +111,43 @@ public final class Pickers {
    */
   public static final class RingHashFactory implements PickerFactory {
     static final RingHashFactory DEFAULT =
-        new RingHashFactory(BuiltinPickers.DEFAULT_RING_SIZE, BuiltinPickers.UNBOUNDED);
+        new RingHashFactory(
+            BuiltinPickers.DEFAULT_POINTS_PER_WEIGHT, BuiltinPickers.DEFAULT_RING_SIZE, BuiltinPickers.UNBOUNDED);
 
+    private final int pointsPerWeight;
     private final int ringSize;
     private final double loadFactor;
     private final PickerFactory delegate;
 
-    private RingHashFactory(int ringSize, double loadFactor) {
+    private RingHashFactory(int pointsPerWeight, int ringSize, double loadFactor) {
+      this.pointsPerWeight = pointsPerWeight;
       this.ringSize = ringSize;
       this.loadFactor = loadFactor;
-      this.delegate = BuiltinPickers.ringHash(ringSize, loadFactor);
+      this.delegate = BuiltinPickers.ringHash(pointsPerWeight, ringSize, loadFactor);
     }
 
     /**
-     * Sets the size of the ring in points, 1 to 8,388,608; default
-     * {@value BuiltinPickers#DEFAULT_RING_SIZE}. Every endpoint gets {@code weight * 2^e} points
-     * (at least one), {@code 2^e} the largest power of two that keeps the total within the size.
-     * More points balance better and cost memory (12 bytes a point) and a longer build.
+     * Sets the points an endpoint gets per unit of weight, 1 to 65,536; default
+     * {@value BuiltinPickers#DEFAULT_POINTS_PER_WEIGHT}. More points balance better (the spread
+     * of shares shrinks with the square root of the points) and cost memory (8 bytes a point) and
+     * build time.
+     *
+     * @throws IllegalArgumentException if {@code pointsPerWeight} is out of range
+     */
+    public RingHashFactory pointsPerWeight(int pointsPerWeight) {
+      return new RingHashFactory(BuiltinPickers.checkPointsPerWeight(pointsPerWeight), ringSize, loadFactor);
+    }
+
+    /**
+     * Sets the most points the ring holds, 1 to 8,388,608; default
+     * {@value BuiltinPickers#DEFAULT_RING_SIZE}. Within it, an endpoint's points depend only on
+     * its own weight; a pool whose total weight times {@link #pointsPerWeight} exceeds it has every
+     * endpoint's points scaled down to fit, and then a change also moves a share of other keys.
      *
      * @throws IllegalArgumentException if {@code ringSize} is out of range
      */
     public RingHashFactory ringSize(int ringSize) {
-      return new RingHashFactory(BuiltinPickers.checkRingSize(ringSize), loadFactor);
+      return new RingHashFactory(pointsPerWeight, BuiltinPickers.checkRingSize(ringSize), loadFactor);
     }
 
     /**
@@ -143,7 +157,7 @@ public final class Pickers {
      * @throws IllegalArgumentException unless {@code c} is finite and above 1
      */
     public RingHashFactory boundedLoad(double c) {
-      return new RingHashFactory(ringSize, BuiltinPickers.checkLoadFactor(c));
+      return new RingHashFactory(pointsPerWeight, ringSize, BuiltinPickers.checkLoadFactor(c));
     }
 
     @Override
@@ -153,7 +167,7 @@ public final class Pickers {
 
     @Override
     public String toString() {
-      return "ringHash(ringSize=" + ringSize + boundText(loadFactor) + ")";
+      return "ringHash(pointsPerWeight=" + pointsPerWeight + ", ringSize=" + ringSize + boundText(loadFactor) + ")";
     }
   }
 

@@ -32,10 +32,12 @@ class PickerContractTest {
         Arguments.of("weightedRandom", Pickers.weightedRandom()),
         Arguments.of("leastConnections", Pickers.leastConnections()),
         Arguments.of("powerOfTwoChoices", Pickers.powerOfTwoChoices()),
-        Arguments.of("ringHash(ringSize=65536)", Pickers.ringHash()),
+        Arguments.of("ringHash(pointsPerWeight=512, ringSize=1048576)", Pickers.ringHash()),
         Arguments.of("maglev(tableSize=65537)", Pickers.maglev()),
         Arguments.of("rendezvous()", Pickers.rendezvous()),
-        Arguments.of("ringHash(ringSize=4096, boundedLoad=1.25)", Pickers.ringHash().ringSize(4096).boundedLoad(1.25)),
+        Arguments.of(
+            "ringHash(pointsPerWeight=64, ringSize=4096, boundedLoad=1.25)",
+            Pickers.ringHash().pointsPerWeight(64).ringSize(4096).boundedLoad(1.25)),
         Arguments.of("maglev(tableSize=65537, boundedLoad=1.25)", Pickers.maglev().boundedLoad(1.25)),
         Arguments.of("rendezvous(boundedLoad=1.25)", Pickers.rendezvous().boundedLoad(1.25)));
   }

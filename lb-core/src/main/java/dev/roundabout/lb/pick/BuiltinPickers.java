@@ -42,7 +42,10 @@ public final class BuiltinPickers {
     return PowerOfTwoChoicesPicker.FACTORY;
   }
 
-  /** The default number of points of {@link #ringHash}. */
+  /** The default number of ring points per unit of weight of {@link #ringHash}. */
+  public static final int DEFAULT_POINTS_PER_WEIGHT = RingHashPicker.DEFAULT_POINTS_PER_WEIGHT;
+
+  /** The default maximum number of points of {@link #ringHash}. */
   public static final int DEFAULT_RING_SIZE = RingHashPicker.DEFAULT_RING_SIZE;
 
   /** The default table size of {@link #maglev}. */
@@ -52,9 +55,10 @@ public final class BuiltinPickers {
   public static final double UNBOUNDED = 0;
 
   /** See {@link RingHashPicker}; {@code loadFactor} is {@link #UNBOUNDED} or checked by {@link #checkLoadFactor}. */
-  public static PickerFactory ringHash(int ringSize, double loadFactor) {
+  public static PickerFactory ringHash(int pointsPerWeight, int ringSize, double loadFactor) {
+    checkPointsPerWeight(pointsPerWeight);
     checkRingSize(ringSize);
-    return ready -> new RingHashPicker(ready, ringSize, loadFactor);
+    return ready -> new RingHashPicker(ready, pointsPerWeight, ringSize, loadFactor);
   }
 
   /** See {@link MaglevPicker}. */
@@ -66,6 +70,11 @@ public final class BuiltinPickers {
   /** See {@link RendezvousPicker}. */
   public static PickerFactory rendezvous(double loadFactor) {
     return ready -> new RendezvousPicker(ready, loadFactor);
+  }
+
+  /** Checks a number of ring points per unit of weight: 1 to 65,536. */
+  public static int checkPointsPerWeight(int points) {
+    return checkInRange(points, 1, RingHashPicker.MAX_POINTS_PER_WEIGHT, "pointsPerWeight");
   }
 
   /** Checks a ring size: 1 to 2^23 points. */

@@ -32,21 +32,21 @@ final class LeastConnectionsPicker implements Picker {
     if (n == 1) {
       return 0;
     }
-    int best = ready.random().nextInt(n);
-    int bestLoad = ready.inFlight(best) + 1;
-    int bestWeight = weights[best];
-    int i = best;
-    for (int k = 1; k < n; k++) {
-      if (++i == n) {
-        i = 0;
-      }
+    int start = ready.random().nextInt(n);
+    boolean ramping = ready.ramping();
+    int best = -1;
+    int bestLoad = 0;
+    int bestWeight = 1;
+    int i = start;
+    for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
       int load = ready.inFlight(i) + 1;
-      if (Loads.lighter(load, weights[i], bestLoad, bestWeight)) {
+      if ((best < 0 || Loads.lighter(load, weights[i], bestLoad, bestWeight))
+          && (!ramping || ready.admit(i))) { // slow start: a ramping endpoint competes only when admitted
         best = i;
         bestLoad = load;
         bestWeight = weights[i];
       }
     }
-    return best;
+    return best >= 0 ? best : start;
   }
 }

@@ -52,43 +52,34 @@ final class LoadBound {
 
   /** Whether the endpoint at {@code index} is at or above its capacity. */
   boolean full(int index, long totalInFlight) {
+    return full(index, ready.inFlight(index), totalInFlight);
+  }
+
+  /** Whether the endpoint at {@code index}, carrying {@code load}, is at or above its capacity. */
+  boolean full(int index, int load, long totalInFlight) {
     double capacity = Math.ceil(factor * (totalInFlight + 1) * weights[index] / totalWeight);
-    return ready.inFlight(index) >= capacity;
+    return load >= capacity;
+  }
+
+  /** The in-flight count of the endpoint at {@code index}, read live. */
+  int load(int index) {
+    return ready.inFlight(index);
   }
 
   /**
-   * A key's candidates in order of preference, in a circular array: a ring's points, a Maglev
-   * table's entries.
+   * The endpoint with the most room relative to its weight, the lowest {@code inFlight / weight}:
+   * where a key goes when its walk found no candidate with room (the counts moved under it).
    */
-  interface Candidates {
-    /** The number of positions. */
-    int positions();
-
-    /** The ready index of the endpoint at {@code position}. */
-    int endpointAt(int position);
-  }
-
-  /**
-   * The endpoint for a key that starts at {@code start} of {@code candidates}: the first from
-   * there on (wrapping around) that is not full, or the one at {@code start} when all read as full
-   * (other threads released while the walk ran).
-   */
-  int choose(Candidates candidates, int start) {
-    int first = candidates.endpointAt(start);
-    if (idle(first)) {
-      return first;
-    }
-    long total = totalInFlight();
-    if (!full(first, total)) {
-      return first;
-    }
-    int positions = candidates.positions();
-    for (int step = 1; step < positions; step++) {
-      int index = candidates.endpointAt((start + step) % positions);
-      if (index != first && !full(index, total)) {
-        return index;
+  int leastLoaded() {
+    int best = 0;
+    int bestLoad = ready.inFlight(0);
+    for (int i = 1; i < weights.length; i++) {
+      int load = ready.inFlight(i);
+      if (Loads.lighter(load, weights[i], bestLoad, weights[best])) {
+        best = i;
+        bestLoad = load;
       }
     }
-    return first;
+    return best;
   }
 }

@@ -38,6 +38,11 @@ final class PowerOfTwoChoicesPicker implements Picker {
     if (b >= a) {
       b++; // b is uniform over the n - 1 endpoints other than a
     }
-    return Loads.lighter(ready.inFlight(b) + 1, weights[b], ready.inFlight(a) + 1, weights[a]) ? b : a;
+    int lighter = Loads.lighter(ready.inFlight(b) + 1, weights[b], ready.inFlight(a) + 1, weights[a]) ? b : a;
+    if (!ready.ramping() || ready.admit(lighter)) {
+      return lighter;
+    }
+    int other = lighter == a ? b : a; // slow start turned the lighter away
+    return ready.admit(other) ? other : lighter;
   }
 }

@@ -18,12 +18,14 @@ import org.jspecify.annotations.Nullable;
  * per endpoint.
  *
  * <p>Logarithms come from {@link StrictMath}, whose results are the same on every JVM, so the
- * mapping is too. With a load bound, a key whose endpoint is full goes to its next endpoint in
- * score order. Equal scores, which need equal 64-bit hashes, rank by address hash.
+ * mapping is too. With a load bound, a key whose endpoint is full goes to the best-scoring
+ * endpoint with room (one more pass); with slow start, an endpoint not admitted hands the key to
+ * its next in score order. Equal scores, which need equal 64-bit hashes, rank by address hash.
  *
  * <p>Thread-safe, lock-free, allocation-free.
  */
 final class RendezvousPicker implements Picker {
+  private final ReadyEndpoints ready;
   private final long[] seeds;
   private final double @Nullable [] weights; // null when all weights are equal: raw hashes rank
   private final RandomGenerator random;
@@ -31,6 +33,7 @@ final class RendezvousPicker implements Picker {
 
   RendezvousPicker(ReadyEndpoints ready, double loadFactor) {
     int n = ready.size();
+    this.ready = ready;
     this.seeds = HashKeys.addressHashes(ready);
     boolean equal = true;
     for (int i = 1; i < n; i++) {
@@ -51,28 +54,40 @@ final class RendezvousPicker implements Picker {
   @Override
   public int pick(PickContext context) {
     long key = HashKeys.keyHash(context, random);
-    int first = next(key, -1);
-    LoadBound b = bound;
-    if (b == null || b.idle(first)) {
+    int first = next(key, -1, -1);
+    if (!KeyWalk.needed(bound, ready) || seeds.length == 1) {
       return first;
     }
-    long total = b.totalInFlight();
-    int candidate = first;
-    for (int step = 1; step < seeds.length; step++) {
-      if (!b.full(candidate, total)) {
+    LoadBound b = bound;
+    long total = b == null || b.idle(first) ? -1 : b.totalInFlight();
+    int candidate = total >= 0 && b.full(first, total) ? next(key, -1, total) : first;
+    for (int refusals = 0; candidate >= 0 && ready.ramping() && refusals < seeds.length; refusals++) {
+      if (ready.admit(candidate)) {
         return candidate;
       }
-      candidate = next(key, candidate);
+      candidate = next(key, candidate, total); // slow start turned it away: the next in rank
     }
-    return b.full(candidate, total) ? first : candidate;
+    if (candidate >= 0) {
+      return candidate;
+    }
+    return b != null ? b.leastLoaded() : first;
   }
 
-  /** The endpoint ranked just below {@code above} for {@code key}, or the top one when {@code above < 0}. */
-  private int next(long key, int above) {
-    return weights == null ? nextByHash(key, above) : nextByScore(key, above, weights);
+  /**
+   * The best-scoring endpoint for {@code key} ranked below {@code above} (or the top one when
+   * {@code above < 0}) that has room under the load bound (when {@code total >= 0}), or -1.
+   * One pass over the endpoints.
+   */
+  private int next(long key, int above, long total) {
+    return weights == null ? nextByHash(key, above, total) : nextByScore(key, above, total, weights);
   }
 
-  private int nextByHash(long key, int above) {
+  private boolean hasRoom(int index, long total) {
+    LoadBound b = bound;
+    return total < 0 || b == null || !b.full(index, total);
+  }
+
+  private int nextByHash(long key, int above, long total) {
     long ceiling = above < 0 ? 0 : XxHash64.hashLong(key, seeds[above]);
     int best = -1;
     long bestHash = 0;
@@ -81,7 +96,7 @@ final class RendezvousPicker implements Picker {
       if (above >= 0 && !below(h, seeds[i], ceiling, seeds[above])) {
         continue;
       }
-      if (best < 0 || below(bestHash, seeds[best], h, seeds[i])) {
+      if ((best < 0 || below(bestHash, seeds[best], h, seeds[i])) && hasRoom(i, total)) {
         best = i;
         bestHash = h;
       }
@@ -89,7 +104,7 @@ final class RendezvousPicker implements Picker {
     return best;
   }
 
-  private int nextByScore(long key, int above, double[] w) {
+  private int nextByScore(long key, int above, long total, double[] w) {
     double ceiling = above < 0 ? 0 : score(key, above, w);
     int best = -1;
     double bestScore = 0;
@@ -98,7 +113,8 @@ final class RendezvousPicker implements Picker {
       if (above >= 0 && !(s < ceiling || s == ceiling && Long.compareUnsigned(seeds[i], seeds[above]) < 0)) {
         continue;
       }
-      if (best < 0 || bestScore < s || bestScore == s && Long.compareUnsigned(seeds[best], seeds[i]) < 0) {
+      if ((best < 0 || bestScore < s || bestScore == s && Long.compareUnsigned(seeds[best], seeds[i]) < 0)
+          && hasRoom(i, total)) {
         best = i;
         bestScore = s;
       }
@@ -108,7 +124,7 @@ final class RendezvousPicker implements Picker {
 
   private double score(long key, int index, double[] w) {
     long h = XxHash64.hashLong(key, seeds[index]);
-    double u = ((h >>> 11) + 0.5) * 0x1.0p-53; // in (0, 1)
+    double u = ((h >>> 12) + 0.5) * 0x1.0p-52; // exactly representable, in (0, 1)
     return w[index] / -StrictMath.log(u);
   }
 

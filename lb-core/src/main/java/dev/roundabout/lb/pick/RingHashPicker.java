@@ -15,30 +15,34 @@ import org.jspecify.annotations.Nullable;
  * for itself.
  *
  * <p>Point {@code j} of an endpoint lies at {@code XXH64(j)} keyed by the hash of its
- * {@code host:port}. An endpoint of weight {@code w} has {@code w * 2^e} points (at least one),
- * with {@code 2^e} the largest power of two that keeps the ring within the configured size. The
- * scale depends only on the total weight and changes only when the total weight crosses a power of
- * two, so adding or removing an endpoint almost always moves nothing but its own keys.
+ * {@code host:port}. An endpoint of weight {@code w} has {@code w * pointsPerWeight} points, a
+ * number that depends on nothing else, so that adding or removing an endpoint (or changing one's
+ * weight) moves only that endpoint's keys. Should the ring exceed its maximum size, every
+ * endpoint's count is scaled down to fit (rounded, at least one point); a change then also moves
+ * a share of other keys, about its share of the weight.
  *
  * <p>The ring is a sorted {@code long[]} built at snapshot time; each point keeps the top 40 bits
  * of its position and, in the low 24 bits, the rank of its endpoint by address (which makes equal
- * positions order the same everywhere). A pick is one binary search. With a load bound, a key
- * whose endpoint is full walks on clockwise.
+ * positions order the same everywhere). A pick is one binary search. With a load bound or slow
+ * start, a key whose endpoint is full or not admitted walks on clockwise ({@link KeyWalk}).
  *
  * <p>Thread-safe, lock-free, allocation-free.
  */
-final class RingHashPicker implements Picker, LoadBound.Candidates {
-  static final int DEFAULT_RING_SIZE = 65_536;
+final class RingHashPicker implements Picker, KeyWalk.Candidates {
+  static final int DEFAULT_POINTS_PER_WEIGHT = 512;
+  static final int MAX_POINTS_PER_WEIGHT = 65_536;
+  static final int DEFAULT_RING_SIZE = 1 << 20;
   static final int MAX_RING_SIZE = 1 << 23;
   private static final int RANK_BITS = 24;
   private static final long RANK_MASK = (1L << RANK_BITS) - 1;
 
   private final long[] ring;
   private final int[] indexByRank;
+  private final ReadyEndpoints ready;
   private final RandomGenerator random;
   private final @Nullable LoadBound bound;
 
-  RingHashPicker(ReadyEndpoints ready, int ringSize, double loadFactor) {
+  RingHashPicker(ReadyEndpoints ready, int pointsPerWeight, int ringSize, double loadFactor) {
     int n = ready.size();
     if (n > RANK_MASK + 1) {
       throw new IllegalArgumentException(
@@ -53,7 +57,7 @@ final class RingHashPicker implements Picker, LoadBound.Candidates {
     int[] points = new int[n];
     long total = 0;
     for (int i = 0; i < n; i++) {
-      points[i] = pointCount(ready.weight(i), totalWeight, ringSize);
+      points[i] = pointCount(ready.weight(i), totalWeight, pointsPerWeight, ringSize);
       total += points[i];
     }
     this.ring = new long[Math.toIntExact(total)];
@@ -65,22 +69,20 @@ final class RingHashPicker implements Picker, LoadBound.Candidates {
       }
     }
     Arrays.sort(ring);
+    this.ready = ready;
     this.random = ready.random();
     this.bound = LoadBound.of(ready, loadFactor);
   }
 
   /**
-   * The points of an endpoint of {@code weight}: {@code weight * 2^e}, at least 1, where
-   * {@code 2^e} (possibly a fraction) is the largest power of two with
-   * {@code totalWeight * 2^e <= ringSize}.
+   * The points of an endpoint of {@code weight}: {@code weight * pointsPerWeight} while the ring
+   * fits {@code ringSize}, else its share of {@code ringSize}, rounded, at least 1.
    */
-  static int pointCount(int weight, long totalWeight, int ringSize) {
-    if (totalWeight <= ringSize) {
-      int shift = 63 - Long.numberOfLeadingZeros(ringSize / totalWeight);
-      return weight << shift;
+  static int pointCount(int weight, long totalWeight, int pointsPerWeight, int ringSize) {
+    if (totalWeight * pointsPerWeight <= ringSize) {
+      return weight * pointsPerWeight;
     }
-    int shift = 64 - Long.numberOfLeadingZeros((totalWeight - 1) / ringSize);
-    return Math.max(1, weight >> shift);
+    return (int) Math.max(1, Math.round((double) weight * ringSize / totalWeight));
   }
 
   /** The number of points on the ring. */
@@ -98,8 +100,7 @@ final class RingHashPicker implements Picker, LoadBound.Candidates {
     if (at == ring.length) {
       at = 0;
     }
-    LoadBound b = bound;
-    return b == null ? endpointAt(at) : b.choose(this, at);
+    return KeyWalk.needed(bound, ready) ? KeyWalk.choose(this, at, bound, ready) : endpointAt(at);
   }
 
   @Override

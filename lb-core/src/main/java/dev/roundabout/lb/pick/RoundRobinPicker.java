@@ -2,6 +2,8 @@ package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.PickerFactory;
+import dev.roundabout.lb.ReadyEndpoints;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Round robin: hands picks out in rotation, 0, 1, 2, 0, 1, 2..., ignoring weights and load. The
@@ -14,17 +16,28 @@ final class RoundRobinPicker implements Rotation.Rotating {
   static final PickerFactory FACTORY =
       new NamedFactory(
           "roundRobin",
-          ready -> new RoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), ready.size())));
+          ready -> new RoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), ready.size()), ready));
 
   private final Rotation rotation;
+  private final @Nullable ReadyEndpoints ramping; // the ready list while some endpoint is in slow start
 
-  RoundRobinPicker(Rotation rotation) {
+  RoundRobinPicker(Rotation rotation, @Nullable ReadyEndpoints ready) {
     this.rotation = rotation;
+    this.ramping = ready != null && ready.ramping() ? ready : null;
   }
 
   @Override
   public int pick(PickContext context) {
-    return (int) rotation.next();
+    int index = (int) rotation.next();
+    ReadyEndpoints r = ramping;
+    if (r == null) {
+      return index;
+    }
+    // Slow start: an endpoint not admitted passes its turn to the next in rotation.
+    for (int attempt = 1; attempt < r.size() && !r.admit(index); attempt++) {
+      index = (int) rotation.next();
+    }
+    return index;
   }
 
   @Override

@@ -34,7 +34,7 @@ final class WeightedRandomPicker implements Picker {
     int n = ready.size();
     long total = 0;
     for (int i = 0; i < n; i++) {
-      total += ready.weight(i);
+      total += ready.effectiveWeight(i);
     }
     // Scaled probabilities: column height n * w / total, exactly in long arithmetic (w * n fits).
     long[] scaled = new long[n];
@@ -43,7 +43,7 @@ final class WeightedRandomPicker implements Picker {
     int smallCount = 0;
     int largeCount = 0;
     for (int i = 0; i < n; i++) {
-      scaled[i] = (long) ready.weight(i) * n; // column full when scaled == total
+      scaled[i] = (long) ready.effectiveWeight(i) * n; // column full when scaled == total
       if (scaled[i] < total) {
         small[smallCount++] = i;
       } else {

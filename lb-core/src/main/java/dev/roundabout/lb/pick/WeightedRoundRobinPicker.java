@@ -68,18 +68,18 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating {
 
   static Picker create(ReadyEndpoints ready) {
     int n = ready.size();
-    int gcd = ready.weight(0);
+    int gcd = ready.effectiveWeight(0);
     boolean equal = true;
     for (int i = 1; i < n; i++) {
-      gcd = gcd(gcd, ready.weight(i));
-      equal &= ready.weight(i) == ready.weight(0);
+      gcd = gcd(gcd, ready.effectiveWeight(i));
+      equal &= ready.effectiveWeight(i) == ready.effectiveWeight(0);
     }
     if (equal) {
-      return new RoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), n));
+      return new RoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), n), null);
     }
     long sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += ready.weight(i) / gcd;
+      sum += ready.effectiveWeight(i) / gcd;
     }
     // Keep the line below 2^31 so that point arithmetic fits a long. Only pools of more than
     // 100,000 endpoints of large, unequal weights are scaled, at the cost of exactness.
@@ -88,7 +88,7 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating {
     long total = 0;
     for (int i = 0; i < n; i++) {
       starts[i] = total;
-      total += scale == 1.0 ? ready.weight(i) / gcd : Math.max(1, Math.round(ready.weight(i) / gcd * scale));
+      total += scale == 1.0 ? ready.effectiveWeight(i) / gcd : Math.max(1, Math.round(ready.effectiveWeight(i) / gcd * scale));
     }
     return new WeightedRoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), total), starts);
   }

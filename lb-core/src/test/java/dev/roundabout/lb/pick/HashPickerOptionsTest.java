@@ -10,6 +10,7 @@ import dev.roundabout.lb.MutableEndpointSource;
 import dev.roundabout.lb.NoAvailableEndpointException;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Pickers;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,13 +21,13 @@ class HashPickerOptionsTest {
 
   @Test
   void defaults_andNames() {
-    assertThat(Pickers.ringHash()).hasToString("ringHash(ringSize=65536)");
+    assertThat(Pickers.ringHash()).hasToString("ringHash(pointsPerWeight=512, ringSize=1048576)");
     assertThat(Pickers.maglev()).hasToString("maglev(tableSize=65537)");
     assertThat(Pickers.rendezvous()).hasToString("rendezvous()");
     assertThat(Pickers.maglev().tableSize(131071).boundedLoad(1.25))
         .hasToString("maglev(tableSize=131071, boundedLoad=1.25)");
-    assertThat(Pickers.ringHash().ringSize(1024).boundedLoad(1.5))
-        .hasToString("ringHash(ringSize=1024, boundedLoad=1.5)");
+    assertThat(Pickers.ringHash().ringSize(1024).pointsPerWeight(8).boundedLoad(1.5))
+        .hasToString("ringHash(pointsPerWeight=8, ringSize=1024, boundedLoad=1.5)");
     assertThat(Pickers.rendezvous().boundedLoad(2)).hasToString("rendezvous(boundedLoad=2.0)");
   }
 
@@ -100,27 +101,45 @@ class HashPickerOptionsTest {
         .hasMessage("ringSize: " + size + " (expected: 1-8388608)");
   }
 
-  @Test
-  void ringSize_pointsScaleByPowersOfTwo_withinTheSize() {
-    // 100 endpoints of weight 1 in 65,536 points: 512 each (1,024 would need 102,400).
-    assertThat(RingHashPicker.pointCount(1, 100, 65_536)).isEqualTo(512);
-    assertThat(RingHashPicker.pointCount(3, 100, 65_536)).isEqualTo(1536);
-    // The scale holds while the total weight stays within (65,536 / 1,024, 65,536 / 512].
-    assertThat(RingHashPicker.pointCount(1, 64, 65_536)).isEqualTo(1024);
-    assertThat(RingHashPicker.pointCount(1, 65, 65_536)).isEqualTo(512);
-    assertThat(RingHashPicker.pointCount(1, 128, 65_536)).isEqualTo(512);
-    assertThat(RingHashPicker.pointCount(1, 129, 65_536)).isEqualTo(256);
-    // More weight than points: weights are halved until they fit, one point at least.
-    assertThat(RingHashPicker.pointCount(10_000, 1_000_000, 65_536)).isEqualTo(625);
-    assertThat(RingHashPicker.pointCount(1, 1_000_000, 65_536)).isEqualTo(1);
-    assertThat(RingHashPicker.pointCount(7, 7, 1)).isEqualTo(1);
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 65_537})
+  void pointsPerWeight_mustBeInRange(int points) {
+    assertThatThrownBy(() -> Pickers.ringHash().pointsPerWeight(points))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pointsPerWeight: " + points + " (expected: 1-65536)");
   }
 
   @Test
-  void ring_holdsBetweenHalfAndAllOfItsSize() {
-    for (int n : new int[] {1, 3, 100, 129, 1000}) {
-      RingHashPicker picker = new RingHashPicker(new TestReady(HashPickersTest.equalEndpoints(n)), 65_536, 0);
-      assertThat(picker.ringLength()).as("%d endpoints", n).isBetween(65_536 / 2 + 1, 65_536);
+  void pointCount_dependsOnlyOnTheWeight_untilTheRingIsFull() {
+    assertThat(RingHashPicker.pointCount(1, 100, 512, 1 << 20)).isEqualTo(512);
+    assertThat(RingHashPicker.pointCount(3, 100, 512, 1 << 20)).isEqualTo(1536);
+    assertThat(RingHashPicker.pointCount(1, 2048, 512, 1 << 20)).isEqualTo(512); // exactly full
+    // Beyond the ring size: shares of it, rounded, one point at least.
+    assertThat(RingHashPicker.pointCount(1, 2049, 512, 1 << 20)).isEqualTo(512);
+    assertThat(RingHashPicker.pointCount(3, 4096, 512, 1 << 20)).isEqualTo(768);
+    assertThat(RingHashPicker.pointCount(1, 1_000_000, 512, 1024)).isEqualTo(1);
+    assertThat(RingHashPicker.pointCount(10_000, 100_000_000, 512, 1 << 23)).isEqualTo(839);
+  }
+
+  @Test
+  void aFullRing_keepsTheRatioOfWeights() {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      endpoints.add(PickerTesting.endpoint(i, i < 250 ? 2 : 3));
     }
+    // Total weight 1,250 at 512 points each would be 640,000 points: scaled to 100,000, weights 2
+    // and 3 get 160 and 240 points, still 2 : 3.
+    RingHashPicker picker = new RingHashPicker(new TestReady(endpoints), 512, 100_000, 0);
+    assertThat(picker.ringLength()).isEqualTo(100_000);
+    int two = 0;
+    int three = 0;
+    for (PickContext key : HashFigures.keys(400_000, 4)) {
+      if (picker.pick(key) < 250) {
+        two++;
+      } else {
+        three++;
+      }
+    }
+    assertThat(three / (double) two).isBetween(1.5 * 0.95, 1.5 * 1.05);
   }
 }

@@ -159,9 +159,32 @@ class HashPickersTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("minimalDisruption")
+  void growingOrShrinkingAtAnySize_movesOnlyTheKeysOfTheEndpointThatChanged(String name, PickerFactory factory) {
+    PickContext[] keys = HashFigures.keys(100_000, 17);
+    for (int size : new int[] {2, 63, 64, 65, 127, 128, 129, 256}) {
+      List<Endpoint> endpoints = equalEndpoints(size + 1);
+      Endpoint added = endpoints.get(size);
+      try (HashFigures.Pool pool = new HashFigures.Pool(factory, endpoints.subList(0, size))) {
+        String[] before = pool.map(keys);
+        pool.source.update(endpoints);
+        String[] after = pool.map(keys);
+        for (int i = 0; i < keys.length; i++) {
+          if (!before[i].equals(after[i])) {
+            assertThat(after[i]).as("%d -> %d endpoints, key %d", size, size + 1, i).isEqualTo(added.address());
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("hashPickers")
   void mapping_dependsOnTheSetOfEndpoints_notOnTheirOrder(String name, PickerFactory factory, double unused) {
-    List<Endpoint> endpoints = equalEndpoints(20);
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      endpoints.add(PickerTesting.endpoint(i, 1 + i % 4)); // weighted: the scored and credited paths
+    }
     List<Endpoint> shuffled = new ArrayList<>(endpoints);
     Collections.shuffle(shuffled, new Random(5));
     PickContext[] keys = HashFigures.keys(20_000, 9);

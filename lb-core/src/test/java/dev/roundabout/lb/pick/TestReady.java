@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /** A fixed ready list with no load, to call a factory without a balancer. */
-final class TestReady implements ReadyEndpoints {
+class TestReady implements ReadyEndpoints {
   private final List<Endpoint> endpoints;
   private final RandomGenerator random = new SplittableRandom(1);
 
