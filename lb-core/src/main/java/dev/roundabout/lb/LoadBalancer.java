@@ -109,8 +109,7 @@ public final class LoadBalancer implements AutoCloseable {
         new Readiness.Options(builder.tracker, builder.panicThreshold, builder.slowStartNanos, builder.slowStartMinPercent);
     this.snapshot = Snapshot.empty(name);
     if (tracker != null) {
-      HealthTracker t = tracker;
-      updates.execute(() -> t.start(new Context()));
+      tracker.start(new Context()); // before the source can deliver; throws if the tracker serves another
     }
     // The source may deliver during subscribe (static and mutable sources do): the update path
     // queues the subscription's close behind that delivery, so nothing is lost either way.
@@ -837,11 +836,11 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     /**
-     * Builds the balancer and subscribes it to its source; a static or mutable source delivers
-     * its list before this returns.
+     * Builds the balancer, starts its health tracker and subscribes it to its source; a static or
+     * mutable source delivers its list before this returns.
      *
      * @throws IllegalStateException if neither or both of {@link #endpoints} and {@link #source}
-     *     were set
+     *     were set, or if the health tracker already serves another balancer
      */
     public LoadBalancer build() {
       checkState(

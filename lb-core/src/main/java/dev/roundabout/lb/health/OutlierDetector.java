@@ -1,0 +1,367 @@
+package dev.roundabout.lb.health;
+
+import static dev.roundabout.lb.internal.Preconditions.checkArgument;
+import static dev.roundabout.lb.internal.Preconditions.checkInRange;
+import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
+import static dev.roundabout.lb.internal.Preconditions.checkState;
+
+import dev.roundabout.lb.Endpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Passive health: ejects an endpoint for a while when the outcomes of real calls say it is sick,
+ * as Envoy's outlier detection does. Two rules, each of which can be turned off:
+ *
+ * <ul>
+ *   <li><b>consecutive failures</b> (default 5): that many failures in a row eject;
+ *   <li><b>failure rate</b> (default 50% over 30 s with at least 20 calls): a share of failures at
+ *       or above the threshold over a sliding window ejects, which catches an endpoint that fails
+ *       every other call (the consecutive rule never fires on it).
+ * </ul>
+ *
+ * <p>An ejection lasts {@code baseEjectionTime} (default 30 s) times the number of times the
+ * endpoint has been ejected, at most {@code maxEjectionTime} (default 300 s); each
+ * {@code baseEjectionTime} the endpoint then stays in takes one off that count. After its
+ * ejection the endpoint is back (through slow start when the balancer has it). At most
+ * {@code maxEjectionPercent} (default 50) of the pool is ejected at once, and never all of it: a
+ * pool of one endpoint is never emptied, a pool of two loses at most one.
+ *
+ * <pre>{@code
+ * OutlierDetector.builder()
+ *     .consecutiveFailures(5)
+ *     .failureRate(50, 20, Duration.ofSeconds(30))
+ *     .baseEjectionTime(Duration.ofSeconds(30))
+ *     .maxEjectionTime(Duration.ofMinutes(5))
+ *     .maxEjectionPercent(50)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safe. Outcomes are counted under a per-endpoint lock on the calling thread; time comes
+ * from the balancer's {@code Ticker}. Serves one balancer.
+ */
+public final class OutlierDetector implements HealthTracker {
+  /** Default consecutive failures that eject: 5. */
+  public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
+  /** Default failure-rate threshold: 50 percent. */
+  public static final int DEFAULT_FAILURE_RATE_PERCENT = 50;
+  /** Default least number of calls in the window for the failure rate to count: 20. */
+  public static final int DEFAULT_FAILURE_RATE_MINIMUM_CALLS = 20;
+  /** Default failure-rate window: 30 seconds. */
+  public static final Duration DEFAULT_FAILURE_RATE_WINDOW = Duration.ofSeconds(30);
+  /** Default base ejection time: 30 seconds. */
+  public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
+  /** Default longest ejection: 300 seconds. */
+  public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(300);
+  /** Default most of the pool ejected at once: 50 percent. */
+  public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
+
+  private static final int OFF = 0;
+
+  private final int consecutiveFailures;
+  private final int failureRatePercent;
+  private final int failureRateMinimumCalls;
+  private final long failureRateWindowNanos;
+  private final long baseEjectionNanos;
+  private final long maxEjectionNanos;
+  private final int maxEjectionPercent;
+
+  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
+  private final AtomicInteger ejected = new AtomicInteger();
+  private volatile int poolSize;
+  private @Nullable HealthContext context;
+
+  private OutlierDetector(Builder builder) {
+    this.consecutiveFailures = builder.consecutiveFailures;
+    this.failureRatePercent = builder.failureRatePercent;
+    this.failureRateMinimumCalls = builder.failureRateMinimumCalls;
+    this.failureRateWindowNanos = builder.failureRateWindow.toNanos();
+    this.baseEjectionNanos = builder.baseEjectionTime.toNanos();
+    this.maxEjectionNanos = builder.maxEjectionTime.toNanos();
+    this.maxEjectionPercent = builder.maxEjectionPercent;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A detector with the defaults. */
+  public static OutlierDetector ofDefaults() {
+    return builder().build();
+  }
+
+  @Override
+  public synchronized void start(HealthContext context) {
+    checkState(this.context == null, "OutlierDetector already serves load balancer '"
+        + (this.context == null ? "" : this.context.balancerName()) + "' (expected: one detector per balancer)");
+    this.context = checkNotNull(context, "context");
+  }
+
+  @Override
+  public void endpointsChanged(List<Endpoint> endpoints, List<Endpoint> added, List<Endpoint> removed) {
+    for (Endpoint endpoint : removed) {
+      Tracked gone = tracked.remove(endpoint.address());
+      if (gone != null && gone.forget()) {
+        ejected.decrementAndGet();
+      }
+    }
+    for (Endpoint endpoint : added) {
+      tracked.computeIfAbsent(endpoint.address(), a -> new Tracked());
+    }
+    poolSize = endpoints.size();
+  }
+
+  @Override
+  public EndpointHealth health(Endpoint endpoint, long nowNanos) {
+    Tracked t = tracked.get(endpoint.address());
+    if (t == null) {
+      return EndpointHealth.AVAILABLE;
+    }
+    int state = t.healthAt(nowNanos);
+    if (state == Tracked.RETURNED) {
+      ejected.decrementAndGet();
+    }
+    return state == Tracked.EJECTED ? EndpointHealth.EJECTED : EndpointHealth.AVAILABLE;
+  }
+
+  @Override
+  public long nanosUntilChange(long nowNanos) {
+    long soonest = Long.MAX_VALUE;
+    for (Tracked t : tracked.values()) {
+      soonest = Math.min(soonest, t.nanosUntilReturn(nowNanos));
+    }
+    return soonest;
+  }
+
+  @Override
+  public void onOutcome(Endpoint endpoint, boolean success, long latencyNanos, @Nullable Throwable cause) {
+    Tracked t = tracked.get(endpoint.address());
+    HealthContext c = context;
+    if (t == null || c == null) {
+      return; // an endpoint removed since the call began
+    }
+    if (t.record(success, c.ticker().read())) {
+      c.refresh();
+    }
+  }
+
+  @Override
+  public void close() {
+    tracked.clear();
+    ejected.set(0);
+  }
+
+  /** The number of endpoints ejected right now. */
+  public int ejectedCount() {
+    return ejected.get();
+  }
+
+  /** Whether one more endpoint may be ejected; if so, counts it. */
+  private boolean reserveEjection() {
+    int n = poolSize;
+    int max = Math.min(n - 1, (int) ((long) n * maxEjectionPercent / 100));
+    int current;
+    do {
+      current = ejected.get();
+      if (current >= max) {
+        return false;
+      }
+    } while (!ejected.compareAndSet(current, current + 1));
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "OutlierDetector{consecutiveFailures=" + (consecutiveFailures == OFF ? "off" : consecutiveFailures)
+        + ", failureRate=" + (failureRatePercent == OFF ? "off"
+            : failureRatePercent + "% of >= " + failureRateMinimumCalls + " calls in "
+                + Duration.ofNanos(failureRateWindowNanos))
+        + ", baseEjectionTime=" + Duration.ofNanos(baseEjectionNanos)
+        + ", maxEjectionTime=" + Duration.ofNanos(maxEjectionNanos)
+        + ", maxEjectionPercent=" + maxEjectionPercent + '}';
+  }
+
+  /** What the detector knows of one endpoint; guarded by its own lock. */
+  private final class Tracked {
+    static final int AVAILABLE = 0;
+    static final int EJECTED = 1;
+    static final int RETURNED = 2;
+
+    private final @Nullable RollingCounts window =
+        failureRatePercent == OFF ? null : new RollingCounts(failureRateWindowNanos);
+    private int failuresInARow;
+    private boolean isEjected;
+    private long ejectedUntil;
+    private int ejections; // the multiplier of the ejection time
+    private long availableSince;
+    private boolean everEjected;
+
+    /** Records an outcome; returns true when it ejected the endpoint. */
+    synchronized boolean record(boolean success, long now) {
+      if (isEjected) {
+        return false; // calls that began before the ejection say nothing new
+      }
+      failuresInARow = success ? 0 : failuresInARow + 1;
+      boolean eject = consecutiveFailures != OFF && failuresInARow >= consecutiveFailures;
+      RollingCounts w = window;
+      if (w != null) {
+        w.record(success, now);
+        long calls = w.calls(now);
+        eject |= calls >= failureRateMinimumCalls && w.failures(now) * 100 >= (long) failureRatePercent * calls;
+      }
+      if (!eject || !reserveEjection()) {
+        return false;
+      }
+      int decayed = everEjected ? Math.max(0, ejections - (int) Math.min(Integer.MAX_VALUE,
+          (now - availableSince) / baseEjectionNanos)) : 0;
+      ejections = decayed + 1;
+      long multiplier = Math.min(ejections, maxEjectionNanos / baseEjectionNanos + 1); // keeps the product small
+      long duration = Math.min(maxEjectionNanos, baseEjectionNanos * multiplier);
+      isEjected = true;
+      everEjected = true;
+      ejectedUntil = now + duration;
+      failuresInARow = 0;
+      if (w != null) {
+        w.clear();
+      }
+      return true;
+    }
+
+    /** {@link #EJECTED}, {@link #AVAILABLE}, or {@link #RETURNED} when the ejection ended just now. */
+    synchronized int healthAt(long now) {
+      if (!isEjected) {
+        return AVAILABLE;
+      }
+      if (now - ejectedUntil < 0) {
+        return EJECTED;
+      }
+      isEjected = false;
+      availableSince = now;
+      return RETURNED;
+    }
+
+    synchronized long nanosUntilReturn(long now) {
+      return isEjected ? Math.max(0, ejectedUntil - now) : Long.MAX_VALUE;
+    }
+
+    /** Forgets the endpoint; returns whether it was ejected. */
+    synchronized boolean forget() {
+      boolean was = isEjected;
+      isEjected = false;
+      return was;
+    }
+  }
+
+  /**
+   * Builds an {@link OutlierDetector}. Not thread-safe; each setter checks its argument at once,
+   * {@link #build()} checks that the options fit together.
+   */
+  public static final class Builder {
+    private int consecutiveFailures = DEFAULT_CONSECUTIVE_FAILURES;
+    private int failureRatePercent = DEFAULT_FAILURE_RATE_PERCENT;
+    private int failureRateMinimumCalls = DEFAULT_FAILURE_RATE_MINIMUM_CALLS;
+    private Duration failureRateWindow = DEFAULT_FAILURE_RATE_WINDOW;
+    private Duration baseEjectionTime = DEFAULT_BASE_EJECTION_TIME;
+    private Duration maxEjectionTime = DEFAULT_MAX_EJECTION_TIME;
+    private int maxEjectionPercent = DEFAULT_MAX_EJECTION_PERCENT;
+
+    private Builder() {}
+
+    /**
+     * Ejects after {@code failures} failures in a row; default {@value #DEFAULT_CONSECUTIVE_FAILURES}.
+     *
+     * @throws IllegalArgumentException if {@code failures} is below 1
+     */
+    public Builder consecutiveFailures(int failures) {
+      checkArgument(failures >= 1, "consecutiveFailures", failures, "1 or more");
+      this.consecutiveFailures = failures;
+      return this;
+    }
+
+    /** Turns the consecutive-failures rule off. */
+    public Builder withoutConsecutiveFailures() {
+      this.consecutiveFailures = OFF;
+      return this;
+    }
+
+    /**
+     * Ejects when at least {@code percent} of the calls over the last {@code window} failed, once
+     * there were at least {@code minimumCalls} of them; default 50% of at least 20 calls over
+     * 30 s. The window slides in tenths.
+     *
+     * @throws NullPointerException if {@code window} is null
+     * @throws IllegalArgumentException if {@code percent} is outside 1-100, {@code minimumCalls}
+     *     below 1 or {@code window} not positive
+     */
+    public Builder failureRate(int percent, int minimumCalls, Duration window) {
+      this.failureRatePercent = checkInRange(percent, 1, 100, "failureRatePercent");
+      checkArgument(minimumCalls >= 1, "minimumCalls", minimumCalls, "1 or more");
+      this.failureRateMinimumCalls = minimumCalls;
+      this.failureRateWindow = positive(window, "window");
+      return this;
+    }
+
+    /** Turns the failure-rate rule off. */
+    public Builder withoutFailureRate() {
+      this.failureRatePercent = OFF;
+      return this;
+    }
+
+    /**
+     * Sets the first ejection's length, multiplied by the number of ejections for the next ones;
+     * default 30 s.
+     *
+     * @throws NullPointerException if {@code time} is null
+     * @throws IllegalArgumentException if {@code time} is not positive
+     */
+    public Builder baseEjectionTime(Duration time) {
+      this.baseEjectionTime = positive(time, "baseEjectionTime");
+      return this;
+    }
+
+    /**
+     * Caps the length of an ejection; default 300 s.
+     *
+     * @throws NullPointerException if {@code time} is null
+     * @throws IllegalArgumentException if {@code time} is not positive
+     */
+    public Builder maxEjectionTime(Duration time) {
+      this.maxEjectionTime = positive(time, "maxEjectionTime");
+      return this;
+    }
+
+    /**
+     * Sets the most of the pool ejected at once, in percent, 0 to 100 (0: never eject); default
+     * {@value #DEFAULT_MAX_EJECTION_PERCENT}. Whatever the value, at least one endpoint stays.
+     *
+     * @throws IllegalArgumentException if {@code percent} is outside 0-100
+     */
+    public Builder maxEjectionPercent(int percent) {
+      this.maxEjectionPercent = checkInRange(percent, 0, 100, "maxEjectionPercent");
+      return this;
+    }
+
+    /**
+     * Builds the detector.
+     *
+     * @throws IllegalStateException if {@code maxEjectionTime} is below {@code baseEjectionTime}
+     */
+    public OutlierDetector build() {
+      checkState(
+          maxEjectionTime.compareTo(baseEjectionTime) >= 0,
+          "maxEjectionTime: " + maxEjectionTime + " (expected: at least baseEjectionTime " + baseEjectionTime + ")");
+      return new OutlierDetector(this);
+    }
+
+    static Duration positive(Duration duration, String name) {
+      checkNotNull(duration, name);
+      checkArgument(!duration.isNegative() && !duration.isZero(), name, duration, "a positive duration");
+      checkArgument(duration.compareTo(Duration.ofDays(365)) <= 0, name, duration, "at most a year");
+      return duration;
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.roundabout.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roundabout.lb.health.EndpointHealth;
+import dev.roundabout.lb.health.HealthTrackers;
+import dev.roundabout.lb.health.ManualHealthTracker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** How the balancer applies health: what is offered, panic, trial calls, events and messages. */
+class BalancerHealthTest {
+  private static final Endpoint A = Endpoint.of("10.0.0.1", 80);
+  private static final Endpoint B = Endpoint.of("10.0.0.2", 80);
+  private static final Endpoint C = Endpoint.of("10.0.0.3", 80);
+  private static final Endpoint D = Endpoint.of("10.0.0.4", 80);
+
+  private final ManualHealthTracker tracker = new ManualHealthTracker();
+  private final List<String> events = new ArrayList<>();
+  private final LoadBalancerListener listener =
+      new LoadBalancerListener() {
+        @Override
+        public void onEndpointEjected(String balancer, Endpoint endpoint, EndpointHealth reason) {
+          events.add("ejected " + endpoint.host() + " " + reason.label());
+        }
+
+        @Override
+        public void onEndpointRestored(String balancer, Endpoint endpoint) {
+          events.add("restored " + endpoint.host());
+        }
+
+        @Override
+        public void onHealthCheckFailed(String balancer, Endpoint endpoint) {
+          events.add("check failed " + endpoint.host());
+        }
+
+        @Override
+        public void onHealthCheckPassed(String balancer, Endpoint endpoint) {
+          events.add("check passed " + endpoint.host());
+        }
+
+        @Override
+        public void onPanicEntered(String balancer, int available, int total) {
+          events.add("panic " + available + "/" + total);
+        }
+
+        @Override
+        public void onPanicExited(String balancer, int available, int total) {
+          events.add("calm " + available + "/" + total);
+        }
+
+        @Override
+        public void onNoAvailableEndpoint(String balancer, String reason) {
+          events.add("none: " + reason);
+        }
+      };
+
+  private LoadBalancer balancer(int panicThreshold, List<Endpoint> endpoints) {
+    return LoadBalancer.builder("orders")
+        .endpoints(endpoints)
+        .random(new SplittableRandom(3))
+        .healthTracker(tracker)
+        .panicThreshold(panicThreshold)
+        .listener(listener)
+        .build();
+  }
+
+  private static Map<Endpoint, Integer> spread(LoadBalancer lb, int picks) {
+    Map<Endpoint, Integer> counts = new HashMap<>();
+    for (int i = 0; i < picks; i++) {
+      counts.merge(lb.pick(), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @Test
+  void unavailableEndpoints_areNotPicked_andComeBackWhenTheTrackerSaysSo() {
+    try (LoadBalancer lb = balancer(0, List.of(A, B, C))) {
+      tracker.set(A, EndpointHealth.EJECTED);
+      tracker.set(B, EndpointHealth.UNHEALTHY);
+      assertThat(spread(lb, 30)).containsOnlyKeys(C);
+
+      tracker.set(A, EndpointHealth.AVAILABLE);
+      tracker.set(B, EndpointHealth.AVAILABLE);
+      assertThat(spread(lb, 30)).containsOnlyKeys(A, B, C);
+      assertThat(events)
+          .containsExactly("ejected 10.0.0.1 ejected", "check failed 10.0.0.2", "restored 10.0.0.1", "check passed 10.0.0.2");
+    }
+  }
+
+  @Test
+  void withPanicOff_nothingAvailable_countsTheEndpointsByReason() {
+    try (LoadBalancer lb = balancer(0, List.of(A, B, C))) {
+      tracker.set(A, EndpointHealth.EJECTED);
+      tracker.set(B, EndpointHealth.UNHEALTHY);
+      tracker.set(C, EndpointHealth.EJECTED);
+
+      assertThatThrownBy(lb::pick)
+          .isInstanceOf(NoAvailableEndpointException.class)
+          .hasMessage("no available endpoint in 'orders' (3 endpoints: 2 ejected, 1 unhealthy)");
+      assertThat(events).last().isEqualTo("none: no available endpoint in 'orders' (3 endpoints: 2 ejected, 1 unhealthy)");
+    }
+  }
+
+  @Test
+  void belowThePanicThreshold_picksSpreadOverAllEndpoints_andPanicEndsWhenEnoughAreBack() {
+    try (LoadBalancer lb = balancer(50, List.of(A, B, C, D))) {
+      tracker.set(A, EndpointHealth.EJECTED);
+      tracker.set(B, EndpointHealth.UNHEALTHY);
+      assertThat(spread(lb, 40)).containsOnlyKeys(C, D); // 2 of 4 available: at the threshold, no panic
+
+      tracker.set(C, EndpointHealth.CIRCUIT_OPEN); // 1 of 4: panic
+      Map<Endpoint, Integer> counts = spread(lb, 4_000);
+      assertThat(counts).containsOnlyKeys(A, B, C, D);
+      assertThat(counts.values()).allSatisfy(c -> assertThat(c).isBetween(900, 1100));
+
+      tracker.set(A, EndpointHealth.AVAILABLE); // 2 of 4: calm
+      assertThat(spread(lb, 40)).containsOnlyKeys(A, D);
+      assertThat(events).containsSubsequence("panic 1/4", "calm 2/4");
+      assertThat(events.stream().filter(e -> e.startsWith("panic"))).hasSize(1);
+    }
+  }
+
+  @Test
+  void panicWithNothingAvailable_stillPicks() {
+    try (LoadBalancer lb = balancer(LoadBalancer.DEFAULT_PANIC_THRESHOLD, List.of(A, B))) {
+      tracker.set(A, EndpointHealth.UNHEALTHY);
+      tracker.set(B, EndpointHealth.UNHEALTHY);
+
+      assertThat(spread(lb, 20)).containsOnlyKeys(A, B);
+    }
+  }
+
+  @Test
+  void anEndpointOnTrial_takesOnlyTheCallsItsTrackerAdmits_andOnlyThroughLeases() {
+    try (LoadBalancer lb = balancer(0, List.of(A, B))) {
+      tracker.set(A, EndpointHealth.TRIAL);
+      assertThat(spread(lb, 20)).containsOnlyKeys(B); // plain picks never go to trial
+
+      tracker.trialPermits.set(2);
+      List<Lease> leases = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        leases.add(lb.acquire());
+      }
+      assertThat(leases.stream().filter(l -> l.endpoint().equals(A))).hasSize(2);
+      assertThat(leases.get(0).endpoint()).isEqualTo(A); // a trial goes first while permitted
+      leases.get(0).success();
+      leases.forEach(Lease::close);
+
+      assertThat(tracker.outcomes).containsExactly("10.0.0.1:80 ok");
+      assertThat(tracker.released).hasValue(1); // the second trial closed without an outcome
+    }
+  }
+
+  @Test
+  void trialsAreOfferedEvenWhenNothingElseIsAvailable() {
+    try (LoadBalancer lb = balancer(0, List.of(A))) {
+      tracker.set(A, EndpointHealth.TRIAL);
+      assertThatThrownBy(lb::acquire)
+          .isInstanceOf(NoAvailableEndpointException.class)
+          .hasMessage("no available endpoint in 'orders' (1 endpoint: 1 on trial)");
+      tracker.trialPermits.set(1);
+
+      try (Lease lease = lb.acquire()) {
+        assertThat(lease.endpoint()).isEqualTo(A);
+      }
+    }
+  }
+
+  @Test
+  void theTracker_hearsOutcomesAndListChanges_andStopsWithTheBalancer() {
+    MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
+    LoadBalancer lb = LoadBalancer.builder("orders").source(source).healthTracker(tracker).build();
+    try (Lease lease = lb.acquire()) {
+      lease.failure();
+    }
+    source.update(List.of(B, C));
+    lb.close();
+
+    assertThat(tracker.outcomes).hasSize(1).allSatisfy(o -> assertThat(o).endsWith(" failed"));
+    assertThat(tracker.changes).containsExactly("+[" + A + ", " + B + "] -[]", "+[" + C + "] -[" + A + "]");
+    assertThat(tracker.closed).isTrue();
+  }
+
+  @Test
+  void allOf_isAvailableOnlyWhenEveryTrackerAgrees() {
+    ManualHealthTracker second = new ManualHealthTracker();
+    try (LoadBalancer lb =
+        LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).panicThreshold(0)
+            .healthTracker(HealthTrackers.allOf(tracker, second)).build()) {
+      tracker.set(A, EndpointHealth.EJECTED);
+      second.set(B, EndpointHealth.UNHEALTHY);
+
+      assertThat(spread(lb, 20)).containsOnlyKeys(C);
+      second.set(C, EndpointHealth.CIRCUIT_OPEN);
+      assertThatThrownBy(lb::pick)
+          .hasMessage("no available endpoint in 'orders' (3 endpoints: 1 ejected, 1 circuit open, 1 unhealthy)");
+    }
+    assertThat(tracker.closed).isTrue();
+    assertThat(second.closed).isTrue();
+  }
+
+  @Test
+  void badInput_isRefusedWithItsName() {
+    LoadBalancer.Builder builder = LoadBalancer.builder("orders");
+    assertThatThrownBy(() -> builder.panicThreshold(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("panicThreshold: -1 (expected: 0-100)");
+    assertThatThrownBy(() -> builder.panicThreshold(101)).hasMessage("panicThreshold: 101 (expected: 0-100)");
+    assertThatThrownBy(() -> builder.healthTracker(null)).isInstanceOf(NullPointerException.class).hasMessage("tracker");
+    assertThatThrownBy(() -> builder.slowStart(java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("window: PT0S (expected: a positive duration)");
+    assertThatThrownBy(() -> builder.slowStart(java.time.Duration.ofSeconds(30), 0))
+        .hasMessage("minWeightPercent: 0 (expected: 1-100)");
+    assertThatThrownBy(() -> builder.slowStart(java.time.Duration.ofSeconds(30), 101))
+        .hasMessage("minWeightPercent: 101 (expected: 1-100)");
+    assertThatThrownBy(() -> HealthTrackers.allOf())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("trackers: [] (expected: at least one tracker)");
+    assertThatThrownBy(() -> HealthTrackers.allOf(tracker, tracker))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("trackers: ")
+        .hasMessageEndingWith(" at 0 and 1 (expected: each tracker once)");
+  }
+}

@@ -1,0 +1,266 @@
+package dev.roundabout.lb.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.EndpointStats;
+import dev.roundabout.lb.FakeTicker;
+import dev.roundabout.lb.Lease;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.LoadBalancerListener;
+import dev.roundabout.lb.Pickers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class OutlierDetectorTest {
+  private static final Endpoint A = Endpoint.of("10.0.0.1", 80);
+  private static final Endpoint B = Endpoint.of("10.0.0.2", 80);
+  private static final Endpoint C = Endpoint.of("10.0.0.3", 80);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final List<String> events = new ArrayList<>();
+  private final LoadBalancerListener listener =
+      new LoadBalancerListener() {
+        @Override
+        public void onEndpointEjected(String balancer, Endpoint endpoint, EndpointHealth reason) {
+          events.add("ejected " + endpoint.host() + " " + reason);
+        }
+
+        @Override
+        public void onEndpointRestored(String balancer, Endpoint endpoint) {
+          events.add("restored " + endpoint.host());
+        }
+      };
+
+  private LoadBalancer balancer(OutlierDetector detector, List<Endpoint> endpoints) {
+    return LoadBalancer.builder("orders")
+        .endpoints(endpoints)
+        .picker(Pickers.roundRobin())
+        .ticker(ticker)
+        .random(new SplittableRandom(1))
+        .healthTracker(detector)
+        .panicThreshold(0)
+        .listener(listener)
+        .build();
+  }
+
+  /** Makes calls until {@code failures} of them went to {@code sick} and failed; the others succeed. */
+  private static void fail(LoadBalancer lb, Endpoint sick, int failures) {
+    int failed = 0;
+    for (int call = 0; failed < failures; call++) {
+      assertThat(call).as("calls to reach %s", sick).isLessThan(1_000);
+      try (Lease lease = lb.acquire()) {
+        if (lease.endpoint().equals(sick)) {
+          lease.failure(new java.io.IOException("connection reset"));
+          failed++;
+        } else {
+          lease.success();
+        }
+      }
+    }
+  }
+
+  private static Set<Endpoint> picks(LoadBalancer lb, int count) {
+    Set<Endpoint> seen = new HashSet<>();
+    for (int i = 0; i < count; i++) {
+      seen.add(lb.pick());
+    }
+    return seen;
+  }
+
+  private static EndpointHealth healthOf(LoadBalancer lb, Endpoint endpoint) {
+    return lb.stats().stream().filter(s -> s.endpoint().equals(endpoint)).findFirst().map(EndpointStats::health).orElseThrow();
+  }
+
+  @Test
+  void fiveConsecutiveFailures_eject_forThirtySeconds_thenTheEndpointIsBack() {
+    try (LoadBalancer lb = balancer(OutlierDetector.ofDefaults(), List.of(A, B, C))) {
+      fail(lb, A, 4);
+      assertThat(picks(lb, 30)).contains(A);
+
+      fail(lb, A, 1);
+      assertThat(picks(lb, 30)).containsExactlyInAnyOrder(B, C);
+      assertThat(healthOf(lb, A)).isEqualTo(EndpointHealth.EJECTED);
+      ticker.advance(Duration.ofSeconds(30).minusNanos(1));
+      assertThat(picks(lb, 30)).doesNotContain(A);
+      ticker.advance(Duration.ofNanos(1));
+
+      assertThat(picks(lb, 30)).contains(A);
+      assertThat(healthOf(lb, A)).isEqualTo(EndpointHealth.AVAILABLE);
+      assertThat(events).containsExactly("ejected 10.0.0.1 EJECTED", "restored 10.0.0.1");
+    }
+  }
+
+  @Test
+  void aSecondEjection_lastsSixtySeconds_andHealthyTimeDecaysTheMultiplier() {
+    try (LoadBalancer lb = balancer(OutlierDetector.ofDefaults(), List.of(A, B, C))) {
+      fail(lb, A, 5);
+      ticker.advance(Duration.ofSeconds(30));
+      assertThat(picks(lb, 30)).contains(A);
+
+      fail(lb, A, 5); // at once: the multiplier is 2
+      ticker.advance(Duration.ofSeconds(59));
+      assertThat(picks(lb, 30)).doesNotContain(A);
+      ticker.advance(Duration.ofSeconds(1));
+      assertThat(picks(lb, 30)).contains(A);
+
+      ticker.advance(Duration.ofSeconds(60)); // two base times in: the multiplier decays from 2 to 0
+      fail(lb, A, 5);
+      ticker.advance(Duration.ofSeconds(30));
+      assertThat(picks(lb, 30)).contains(A);
+    }
+  }
+
+  @Test
+  void ejectionTime_isCappedAtTheMaximum() {
+    OutlierDetector detector =
+        OutlierDetector.builder().baseEjectionTime(Duration.ofSeconds(30)).maxEjectionTime(Duration.ofSeconds(45)).build();
+    try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
+      fail(lb, A, 5);
+      ticker.advance(Duration.ofSeconds(30));
+      fail(lb, A, 5); // 60 s, capped to 45
+      ticker.advance(Duration.ofSeconds(45));
+
+      assertThat(picks(lb, 30)).contains(A);
+    }
+  }
+
+  @Test
+  void aPoolOfTwo_losesAtMostOne_andAPoolOfOneIsNeverEmptied() {
+    try (LoadBalancer two = balancer(OutlierDetector.ofDefaults(), List.of(A, B))) {
+      fail(two, A, 5);
+      fail(two, B, 20);
+
+      assertThat(picks(two, 10)).containsExactly(B);
+    }
+    OutlierDetector detector = OutlierDetector.builder().maxEjectionPercent(100).build();
+    try (LoadBalancer one = balancer(detector, List.of(A))) {
+      fail(one, A, 50);
+
+      assertThat(one.pick()).isEqualTo(A);
+      assertThat(detector.ejectedCount()).isZero();
+    }
+  }
+
+  @Test
+  void maxEjectionPercent_capsTheShareEjectedAtOnce() {
+    List<Endpoint> ten = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ten.add(Endpoint.of("10.0.1." + i, 80));
+    }
+    OutlierDetector detector = OutlierDetector.builder().maxEjectionPercent(30).build();
+    try (LoadBalancer lb = balancer(detector, ten)) {
+      for (Endpoint sick : ten.subList(0, 5)) {
+        fail(lb, sick, 5);
+      }
+
+      assertThat(detector.ejectedCount()).isEqualTo(3);
+      assertThat(picks(lb, 100)).hasSize(7);
+    }
+  }
+
+  @Test
+  void failureRate_catchesAnEndpointThatFailsEveryOtherCall() {
+    OutlierDetector withRate = OutlierDetector.builder().failureRate(50, 20, Duration.ofSeconds(30)).build();
+    OutlierDetector consecutiveOnly = OutlierDetector.builder().withoutFailureRate().build();
+    assertThat(alternate(consecutiveOnly, 40)).contains(A);
+    assertThat(alternate(withRate, 40)).doesNotContain(A);
+  }
+
+  /** Calls that go to A alternately succeed and fail; returns where picks go after {@code calls}. */
+  private Set<Endpoint> alternate(OutlierDetector detector, int callsToA) {
+    try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
+      int toA = 0;
+      while (toA < callsToA && !detectorEjected(detector)) {
+        try (Lease lease = lb.acquire()) {
+          if (lease.endpoint().equals(A)) {
+            if (toA++ % 2 == 0) {
+              lease.failure();
+            } else {
+              lease.success();
+            }
+          } else {
+            lease.success();
+          }
+        }
+      }
+      return picks(lb, 30);
+    }
+  }
+
+  private static boolean detectorEjected(OutlierDetector detector) {
+    return detector.ejectedCount() > 0;
+  }
+
+  @Test
+  void failureRate_needsTheMinimumCalls_andForgetsCallsOutsideTheWindow() {
+    OutlierDetector detector =
+        OutlierDetector.builder().withoutConsecutiveFailures().failureRate(50, 10, Duration.ofSeconds(10)).build();
+    try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
+      fail(lb, A, 9);
+      assertThat(detector.ejectedCount()).isZero(); // 9 calls to A: below the minimum
+      ticker.advance(Duration.ofSeconds(11)); // those fall out of the window
+      fail(lb, A, 9);
+      assertThat(detector.ejectedCount()).isZero();
+      fail(lb, A, 1);
+
+      assertThat(detector.ejectedCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRemovedEndpoint_isForgotten_andFreesItsEjection() {
+    dev.roundabout.lb.MutableEndpointSource source = dev.roundabout.lb.EndpointSource.mutable(List.of(A, B, C));
+    OutlierDetector detector = OutlierDetector.ofDefaults();
+    try (LoadBalancer lb =
+        LoadBalancer.builder("orders").source(source).ticker(ticker).healthTracker(detector).panicThreshold(0).build()) {
+      fail(lb, A, 5);
+      assertThat(detector.ejectedCount()).isEqualTo(1);
+      source.update(List.of(B, C));
+      assertThat(detector.ejectedCount()).isZero();
+      source.update(List.of(A, B, C));
+
+      assertThat(picks(lb, 30)).contains(A); // back as a new endpoint, not ejected
+    }
+  }
+
+  @Test
+  void aDetectorServesOneBalancer() {
+    OutlierDetector detector = OutlierDetector.ofDefaults();
+    try (LoadBalancer first = balancer(detector, List.of(A))) {
+      assertThatThrownBy(() -> balancer(detector, List.of(B)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("OutlierDetector already serves load balancer 'orders' (expected: one detector per balancer)");
+    }
+  }
+
+  @Test
+  void badInput_isRefusedWithItsName() {
+    OutlierDetector.Builder builder = OutlierDetector.builder();
+    assertThatThrownBy(() -> builder.consecutiveFailures(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("consecutiveFailures: 0 (expected: 1 or more)");
+    assertThatThrownBy(() -> builder.failureRate(0, 20, Duration.ofSeconds(1)))
+        .hasMessage("failureRatePercent: 0 (expected: 1-100)");
+    assertThatThrownBy(() -> builder.failureRate(101, 20, Duration.ofSeconds(1)))
+        .hasMessage("failureRatePercent: 101 (expected: 1-100)");
+    assertThatThrownBy(() -> builder.failureRate(50, 0, Duration.ofSeconds(1)))
+        .hasMessage("minimumCalls: 0 (expected: 1 or more)");
+    assertThatThrownBy(() -> builder.failureRate(50, 20, Duration.ZERO))
+        .hasMessage("window: PT0S (expected: a positive duration)");
+    assertThatThrownBy(() -> builder.baseEjectionTime(Duration.ofSeconds(-1)))
+        .hasMessage("baseEjectionTime: PT-1S (expected: a positive duration)");
+    assertThatThrownBy(() -> builder.maxEjectionTime(null)).isInstanceOf(NullPointerException.class).hasMessage("maxEjectionTime");
+    assertThatThrownBy(() -> builder.maxEjectionPercent(-1)).hasMessage("maxEjectionPercent: -1 (expected: 0-100)");
+    assertThatThrownBy(() -> builder.maxEjectionPercent(101)).hasMessage("maxEjectionPercent: 101 (expected: 0-100)");
+    assertThatThrownBy(() -> OutlierDetector.builder().maxEjectionTime(Duration.ofSeconds(10)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("maxEjectionTime: PT10S (expected: at least baseEjectionTime PT30S)");
+  }
+}
