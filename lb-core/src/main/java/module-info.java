@@ -8,6 +8,8 @@
 module dev.roundabout.lb {
   requires org.slf4j;
   requires com.github.benmanes.caffeine;
+  requires transitive io.github.resilience4j.circuitbreaker;
+  requires transitive io.github.resilience4j.core;
   requires static org.jspecify;
 
   exports dev.roundabout.lb;

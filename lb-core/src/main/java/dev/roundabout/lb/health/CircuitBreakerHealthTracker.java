@@ -1,0 +1,245 @@
+package dev.roundabout.lb.health;
+
+import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
+import static dev.roundabout.lb.internal.Preconditions.checkState;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.LoadBalancerException;
+import dev.roundabout.lb.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Health from resilience4j circuit breakers, one per endpoint, named
+ * {@code "<balancer>/<host:port>"} in the registry. Every outcome a lease reports goes to the
+ * endpoint's breaker. An endpoint whose breaker is OPEN takes no call; once the breaker's wait in
+ * the open state is over the endpoint is on {@link EndpointHealth#TRIAL trial}: a call to it goes
+ * through only with the breaker's permission ({@code tryAcquirePermission}), which also makes the
+ * breaker move from OPEN to HALF_OPEN (resilience4j does that only when asked), and HALF_OPEN
+ * admits its permitted number of trial calls. When the trials succeed the breaker closes and the
+ * endpoint is available again.
+ *
+ * <p>{@link #of(CircuitBreakerRegistry)} takes breakers from your registry, so that your
+ * configuration and metrics apply; when the balancer uses a custom {@code Ticker}, give the
+ * registry's configuration the same time ({@code CircuitBreakerConfig.custom().clock(..)}).
+ * {@link #ofDefaults()} uses resilience4j's default configuration on the balancer's ticker. The
+ * breakers of endpoints that leave the balancer, and all of them when it closes, are removed from
+ * the registry. A failure reported without an exception ({@code Lease.failure()}) reaches the
+ * breaker as a {@link LoadBalancerException} "call failed without an exception".
+ *
+ * <p>Thread-safe. Serves one balancer.
+ */
+public final class CircuitBreakerHealthTracker implements HealthTracker {
+  private static final LoadBalancerException FAILED_WITHOUT_EXCEPTION =
+      new LoadBalancerException("call failed without an exception");
+
+  private @Nullable CircuitBreakerRegistry registry; // null until start for ofDefaults
+  private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
+  private @Nullable HealthContext context;
+
+  private CircuitBreakerHealthTracker(@Nullable CircuitBreakerRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * A tracker whose breakers come from {@code registry} (with its default configuration).
+   *
+   * @throws NullPointerException if {@code registry} is null
+   */
+  public static CircuitBreakerHealthTracker of(CircuitBreakerRegistry registry) {
+    return new CircuitBreakerHealthTracker(checkNotNull(registry, "registry"));
+  }
+
+  /** A tracker with resilience4j's default breaker configuration, timed by the balancer's ticker. */
+  public static CircuitBreakerHealthTracker ofDefaults() {
+    return new CircuitBreakerHealthTracker(null);
+  }
+
+  @Override
+  public synchronized void start(HealthContext context) {
+    checkState(this.context == null, "CircuitBreakerHealthTracker already serves load balancer '"
+        + (this.context == null ? "" : this.context.balancerName()) + "' (expected: one tracker per balancer)");
+    this.context = checkNotNull(context, "context");
+    if (registry == null) {
+      registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom().clock(new TickerClock(context.ticker())).build());
+    }
+  }
+
+  /** The breaker of {@code endpoint}, or null if the endpoint is not in the balancer. */
+  public @Nullable CircuitBreaker circuitBreaker(Endpoint endpoint) {
+    Breaker b = breakers.get(endpoint.address());
+    return b == null ? null : b.breaker;
+  }
+
+  @Override
+  public void endpointsChanged(List<Endpoint> endpoints, List<Endpoint> added, List<Endpoint> removed) {
+    for (Endpoint endpoint : removed) {
+      Breaker gone = breakers.remove(endpoint.address());
+      if (gone != null) {
+        registry().remove(gone.breaker.getName());
+      }
+    }
+    for (Endpoint endpoint : added) {
+      breakers.computeIfAbsent(endpoint.address(), this::newBreaker);
+    }
+  }
+
+  private Breaker newBreaker(String address) {
+    HealthContext c = context();
+    CircuitBreaker breaker = registry().circuitBreaker(c.balancerName() + "/" + address);
+    Breaker b = new Breaker(breaker);
+    breaker.getEventPublisher().onStateTransition(event -> {
+      b.transitioned(event.getStateTransition().getFromState(), event.getStateTransition().getToState(), c.ticker().read());
+      c.refresh();
+    });
+    return b;
+  }
+
+  @Override
+  public EndpointHealth health(Endpoint endpoint, long nowNanos) {
+    Breaker b = breakers.get(endpoint.address());
+    return b == null ? EndpointHealth.AVAILABLE : b.health(nowNanos);
+  }
+
+  @Override
+  public long nanosUntilChange(long nowNanos) {
+    long soonest = Long.MAX_VALUE;
+    for (Breaker b : breakers.values()) {
+      soonest = Math.min(soonest, b.nanosUntilTrial(nowNanos));
+    }
+    return soonest;
+  }
+
+  @Override
+  public void onOutcome(Endpoint endpoint, boolean success, long latencyNanos, @Nullable Throwable cause) {
+    Breaker b = breakers.get(endpoint.address());
+    if (b == null) {
+      return;
+    }
+    if (success) {
+      b.breaker.onSuccess(latencyNanos, TimeUnit.NANOSECONDS);
+    } else {
+      b.breaker.onError(latencyNanos, TimeUnit.NANOSECONDS, cause != null ? cause : FAILED_WITHOUT_EXCEPTION);
+    }
+  }
+
+  @Override
+  public boolean tryTrial(Endpoint endpoint) {
+    Breaker b = breakers.get(endpoint.address());
+    return b != null && b.breaker.tryAcquirePermission();
+  }
+
+  @Override
+  public void releaseTrial(Endpoint endpoint) {
+    Breaker b = breakers.get(endpoint.address());
+    if (b != null) {
+      b.breaker.releasePermission();
+    }
+  }
+
+  @Override
+  public void close() {
+    CircuitBreakerRegistry r = registry;
+    for (Breaker b : breakers.values()) {
+      if (r != null) {
+        r.remove(b.breaker.getName());
+      }
+    }
+    breakers.clear();
+  }
+
+  private CircuitBreakerRegistry registry() {
+    CircuitBreakerRegistry r = registry;
+    checkState(r != null, "CircuitBreakerHealthTracker is not started (expected: given to a LoadBalancer)");
+    return r;
+  }
+
+  private HealthContext context() {
+    HealthContext c = context;
+    checkState(c != null, "CircuitBreakerHealthTracker is not started (expected: given to a LoadBalancer)");
+    return c;
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitBreakerHealthTracker{" + breakers.size() + " breakers}";
+  }
+
+  /** One endpoint's breaker, and when its open state started (on the balancer's ticker). */
+  private static final class Breaker {
+    final CircuitBreaker breaker;
+    private volatile long openedAt;
+    private volatile int attempts;
+
+    Breaker(CircuitBreaker breaker) {
+      this.breaker = breaker;
+    }
+
+    void transitioned(CircuitBreaker.State from, CircuitBreaker.State to, long now) {
+      if (to == CircuitBreaker.State.OPEN) {
+        attempts = from == CircuitBreaker.State.HALF_OPEN ? attempts + 1 : 1;
+        openedAt = now;
+      }
+    }
+
+    EndpointHealth health(long now) {
+      switch (breaker.getState()) {
+        case OPEN:
+          return nanosUntilTrial(now) == 0 ? EndpointHealth.TRIAL : EndpointHealth.CIRCUIT_OPEN;
+        case FORCED_OPEN:
+          return EndpointHealth.CIRCUIT_OPEN;
+        case HALF_OPEN:
+          return EndpointHealth.TRIAL;
+        default:
+          return EndpointHealth.AVAILABLE;
+      }
+    }
+
+    /**
+     * Until the open state's wait is over (as the config's interval function gives it; resilience4j
+     * permits calls once the clock is past the wait), 0 when it is, or never when not open.
+     */
+    long nanosUntilTrial(long now) {
+      if (breaker.getState() != CircuitBreaker.State.OPEN) {
+        return Long.MAX_VALUE;
+      }
+      long waitMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(Math.max(1, attempts));
+      long remaining = TimeUnit.MILLISECONDS.toNanos(waitMillis) - (now - openedAt);
+      return remaining < 0 ? 0 : remaining + 1;
+    }
+  }
+
+  /** The balancer's ticker as a clock, for resilience4j's open-state wait. */
+  private static final class TickerClock extends Clock {
+    private final Ticker ticker;
+
+    TickerClock(Ticker ticker) {
+      this.ticker = ticker;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      long nanos = ticker.read();
+      return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package dev.roundabout.lb.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.EndpointSource;
+import dev.roundabout.lb.FakeTicker;
+import dev.roundabout.lb.Lease;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.LoadBalancerListener;
+import dev.roundabout.lb.MutableEndpointSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerHealthTrackerTest {
+  private static final Endpoint A = Endpoint.of("10.0.0.1", 80);
+  private static final Endpoint B = Endpoint.of("10.0.0.2", 80);
+  private static final Endpoint C = Endpoint.of("10.0.0.3", 80);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final List<String> events = new ArrayList<>();
+
+  /** The fake ticker as the breakers' clock. */
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochSecond(0, ticker.read());
+        }
+      };
+
+  private final CircuitBreakerRegistry registry =
+      CircuitBreakerRegistry.of(
+          CircuitBreakerConfig.custom()
+              .slidingWindowSize(4)
+              .minimumNumberOfCalls(4)
+              .failureRateThreshold(50)
+              .waitDurationInOpenState(Duration.ofSeconds(10))
+              .permittedNumberOfCallsInHalfOpenState(2)
+              .clock(clock)
+              .build());
+
+  private LoadBalancer balancer(CircuitBreakerHealthTracker tracker, EndpointSource source) {
+    return LoadBalancer.builder("orders")
+        .source(source)
+        .ticker(ticker)
+        .random(new SplittableRandom(2))
+        .healthTracker(tracker)
+        .panicThreshold(0)
+        .listener(
+            new LoadBalancerListener() {
+              @Override
+              public void onEndpointEjected(String balancer, Endpoint endpoint, EndpointHealth reason) {
+                events.add(endpoint.host() + " " + reason.label());
+              }
+
+              @Override
+              public void onEndpointRestored(String balancer, Endpoint endpoint) {
+                events.add(endpoint.host() + " restored");
+              }
+            })
+        .build();
+  }
+
+  /** Calls until {@code failures} calls to {@code sick} failed; the others succeed. */
+  private static void fail(LoadBalancer lb, Endpoint sick, int failures) {
+    int failed = 0;
+    for (int call = 0; failed < failures; call++) {
+      assertThat(call).isLessThan(1_000);
+      try (Lease lease = lb.acquire()) {
+        if (lease.endpoint().equals(sick)) {
+          lease.failure(new IOException("refused"));
+          failed++;
+        } else {
+          lease.success();
+        }
+      }
+    }
+  }
+
+  private static Set<Endpoint> picks(LoadBalancer lb) {
+    Set<Endpoint> seen = new HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      seen.add(lb.pick());
+    }
+    return seen;
+  }
+
+  @Test
+  void anOpenBreaker_takesNoCall_thenGivesItsTrialCalls_andClosesOnSuccess() {
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
+      fail(lb, A, 4);
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(picks(lb)).containsExactlyInAnyOrder(B, C);
+
+      ticker.advance(Duration.ofSeconds(10).plusNanos(1)); // the wait is over: trial calls, two at a time
+      List<Lease> leases = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        leases.add(lb.acquire());
+      }
+      List<Lease> trials = leases.stream().filter(l -> l.endpoint().equals(A)).collect(Collectors.toList());
+      assertThat(trials).hasSize(2);
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+      assertThat(picks(lb)).doesNotContain(A); // plain picks never take trials
+      trials.forEach(Lease::success);
+      leases.forEach(Lease::close);
+
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(picks(lb)).contains(A);
+      assertThat(events).containsExactly("10.0.0.1 circuit open", "10.0.0.1 restored");
+    }
+  }
+
+  @Test
+  void aFailedTrial_opensTheBreakerAgain() {
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
+      fail(lb, A, 4);
+      ticker.advance(Duration.ofSeconds(10).plusNanos(1));
+      fail(lb, A, 2);
+
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(picks(lb)).doesNotContain(A);
+      ticker.advance(Duration.ofSeconds(9));
+      try (Lease lease = lb.acquire()) {
+        assertThat(lease.endpoint()).isNotEqualTo(A); // still waiting
+      }
+    }
+  }
+
+  @Test
+  void aTrialClosedWithoutOutcome_givesItsPermissionBack() {
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
+      fail(lb, A, 4);
+      ticker.advance(Duration.ofSeconds(10).plusNanos(1));
+      for (int i = 0; i < 5; i++) {
+        Lease lease = lb.acquire();
+        assertThat(lease.endpoint()).isEqualTo(A); // each trial returns its permission on close
+        lease.close();
+      }
+    }
+  }
+
+  @Test
+  void breakersOfRemovedEndpoints_leaveTheRegistry_andAllLeaveOnClose() {
+    MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    LoadBalancer lb = balancer(tracker, source);
+    assertThat(names()).containsExactlyInAnyOrder("orders/10.0.0.1:80", "orders/10.0.0.2:80");
+
+    source.update(List.of(B, C));
+    assertThat(names()).containsExactlyInAnyOrder("orders/10.0.0.2:80", "orders/10.0.0.3:80");
+    assertThat(tracker.circuitBreaker(A)).isNull();
+    lb.close();
+
+    assertThat(names()).isEmpty();
+  }
+
+  private Set<String> names() {
+    return registry.getAllCircuitBreakers().stream().map(CircuitBreaker::getName).collect(Collectors.toSet());
+  }
+
+  @Test
+  void ofDefaults_runsOnTheBalancersTicker() {
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.ofDefaults();
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
+      fail(lb, A, 100); // resilience4j's defaults: 100 calls, 50% failures, 60 s open, 10 trials
+      assertThat(picks(lb)).doesNotContain(A);
+      ticker.advance(Duration.ofSeconds(60).plusNanos(1));
+
+      for (int i = 0; i < 10; i++) {
+        try (Lease lease = lb.acquire()) {
+          assertThat(lease.endpoint()).isEqualTo(A);
+          lease.success();
+        }
+      }
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+  }
+
+  @Test
+  void aFailureWithoutException_countsAsAFailure() {
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A)))) {
+      for (int i = 0; i < 4; i++) {
+        try (Lease lease = lb.acquire()) {
+          lease.failure();
+        }
+      }
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThatThrownBy(lb::pick).hasMessage("no available endpoint in 'orders' (1 endpoint: 1 circuit open)");
+    }
+  }
+
+  @Test
+  void badInput() {
+    assertThatThrownBy(() -> CircuitBreakerHealthTracker.of(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("registry");
+  }
+}
