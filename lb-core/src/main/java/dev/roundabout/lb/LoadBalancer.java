@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,7 +64,6 @@ public final class LoadBalancer implements AutoCloseable {
   public static final int DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT = 10;
 
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
-  private static final int LOGGED_ENDPOINTS = 10;
   private static final VarHandle SNAPSHOT;
 
   static {
@@ -80,7 +78,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final PickerFactory pickerFactory;
   private final Ticker ticker;
   private final RandomGenerator random;
-  private final List<LoadBalancerListener> listeners;
+  private final Announcer announcer;
   private final @Nullable HealthTracker tracker;
   private final Readiness.Options readinessOptions;
   private final SerialExecutor updates = new SerialExecutor();
@@ -103,7 +101,7 @@ public final class LoadBalancer implements AutoCloseable {
     this.pickerFactory = builder.pickerFactory;
     this.ticker = builder.ticker;
     this.random = builder.random;
-    this.listeners = List.copyOf(builder.listeners);
+    this.announcer = new Announcer(name, builder.listeners);
     this.tracker = builder.tracker;
     this.readinessOptions =
         new Readiness.Options(builder.tracker, builder.panicThreshold, builder.slowStartNanos, builder.slowStartMinPercent);
@@ -423,16 +421,16 @@ public final class LoadBalancer implements AutoCloseable {
       }
     }
 
-    logger.info(
-        "Load balancer '{}' has {} endpoints (+{} -{}): {}",
-        name, endpoints.size(), added.size(), removed.size(), truncated(endpoints));
-    for (Endpoint endpoint : added) {
-      notifyListeners(l -> l.onEndpointAdded(name, endpoint));
-    }
-    for (Endpoint endpoint : removed) {
-      notifyListeners(l -> l.onEndpointRemoved(name, endpoint));
-    }
+    announcer.listChanged(endpoints, added, removed);
     announceIfNoneLeft(wasAvailable);
+  }
+
+  /** Tells the listeners when the balancer, which had an available endpoint, has none now. */
+  private void announceIfNoneLeft(boolean wasAvailable) {
+    Snapshot published = snapshot;
+    if (wasAvailable && published.ready.size() == 0 && published.trials.length == 0 && !published.closed) {
+      announcer.noneLeft(published.unavailableMessage);
+    }
   }
 
   private void refreshNow() {
@@ -499,50 +497,8 @@ public final class LoadBalancer implements AutoCloseable {
     }
     boolean wasPanic = current.panic;
     publish(new Snapshot(ready, picker, readiness, endpoints, allStates, readiness.unavailableMessage, refreshAt, false));
-    announce(readiness, wasPanic, endpoints.size());
+    announcer.readinessChanged(readiness, wasPanic, endpoints.size());
     return true;
-  }
-
-  /** Tells the listeners when the balancer, which had an available endpoint, has none now. */
-  private void announceIfNoneLeft(boolean wasAvailable) {
-    Snapshot published = snapshot;
-    if (wasAvailable && published.ready.size() == 0 && published.trials.length == 0 && !published.closed) {
-      logger.warn("{}", published.unavailableMessage);
-      notifyListeners(l -> l.onNoAvailableEndpoint(name, published.unavailableMessage));
-    }
-  }
-
-  /** Logs and tells the listeners what changed in health and panic. */
-  private void announce(Readiness readiness, boolean wasPanic, int total) {
-    for (Readiness.Transition t : readiness.transitions) {
-      Endpoint endpoint = t.endpoint;
-      if (t.to == EndpointHealth.EJECTED || t.to == EndpointHealth.CIRCUIT_OPEN) {
-        logger.warn("Load balancer '{}': {} {} (was {})", name, endpoint.address(), t.to.label(), t.from.label());
-        notifyListeners(l -> l.onEndpointEjected(name, endpoint, t.to));
-      } else if (t.to == EndpointHealth.UNHEALTHY) {
-        logger.warn("Load balancer '{}': {} failed its health checks", name, endpoint.address());
-        notifyListeners(l -> l.onHealthCheckFailed(name, endpoint));
-      } else if (t.to == EndpointHealth.AVAILABLE
-          && (t.from == EndpointHealth.UNHEALTHY || t.from == EndpointHealth.UNKNOWN)) {
-        logger.info("Load balancer '{}': {} passed its health checks", name, endpoint.address());
-        notifyListeners(l -> l.onHealthCheckPassed(name, endpoint));
-      } else if (t.to == EndpointHealth.AVAILABLE) {
-        logger.info("Load balancer '{}': {} restored (was {})", name, endpoint.address(), t.from.label());
-        notifyListeners(l -> l.onEndpointRestored(name, endpoint));
-      } else {
-        logger.debug("Load balancer '{}': {} {} (was {})", name, endpoint.address(), t.to.label(), t.from.label());
-      }
-    }
-    int available = readiness.available;
-    if (readiness.panic && !wasPanic) {
-      logger.warn(
-          "Load balancer '{}' in panic: {} of {} endpoints available, below the threshold; picking among all",
-          name, available, total);
-      notifyListeners(l -> l.onPanicEntered(name, available, total));
-    } else if (!readiness.panic && wasPanic) {
-      logger.info("Load balancer '{}' out of panic: {} of {} endpoints available", name, available, total);
-      notifyListeners(l -> l.onPanicExited(name, available, total));
-    }
   }
 
   /**
@@ -566,24 +522,6 @@ public final class LoadBalancer implements AutoCloseable {
         return;
       }
     } while (!SNAPSHOT.compareAndSet(this, current, next));
-  }
-
-  private void notifyListeners(Consumer<LoadBalancerListener> event) {
-    for (LoadBalancerListener listener : listeners) {
-      try {
-        event.accept(listener);
-      } catch (RuntimeException e) {
-        logger.warn("Listener {} of load balancer '{}' threw; ignored", listener, name, e);
-      }
-    }
-  }
-
-  private static String truncated(List<Endpoint> endpoints) {
-    if (endpoints.size() <= LOGGED_ENDPOINTS) {
-      return endpoints.toString();
-    }
-    return endpoints.subList(0, LOGGED_ENDPOINTS).toString().replaceFirst("]$", "")
-        + ", ... " + (endpoints.size() - LOGGED_ENDPOINTS) + " more]";
   }
 
   /** What the health tracker sees of this balancer. */
@@ -616,90 +554,6 @@ public final class LoadBalancer implements AutoCloseable {
     @Override
     public String toString() {
       return "HealthContext{" + name + '}';
-    }
-  }
-
-  /** An immutable view of the balancer, published through one volatile field. */
-  private static final class Snapshot {
-    /** {@link #refreshAt} when nothing time-driven is pending. */
-    static final long NEVER = Long.MIN_VALUE;
-    private static final EndpointState[] NO_STATES = new EndpointState[0];
-    private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
-
-    final ReadyList ready;
-    final @Nullable Picker picker;
-    final EndpointState[] trials;
-    final Endpoint[] trialEndpoints;
-    final boolean panic;
-    final List<Endpoint> all;
-    final EndpointState[] allStates;
-    final String unavailableMessage;
-    /** When a time-driven change is due (ticker time), or {@link #NEVER}. */
-    final long refreshAt;
-    final boolean closed;
-
-    private Snapshot(
-        ReadyList ready,
-        @Nullable Picker picker,
-        EndpointState[] trials,
-        Endpoint[] trialEndpoints,
-        boolean panic,
-        List<Endpoint> all,
-        EndpointState[] allStates,
-        String unavailableMessage,
-        long refreshAt,
-        boolean closed) {
-      this.ready = ready;
-      this.picker = picker;
-      this.trials = trials;
-      this.trialEndpoints = trialEndpoints;
-      this.panic = panic;
-      this.all = all;
-      this.allStates = allStates;
-      this.unavailableMessage = unavailableMessage;
-      this.refreshAt = refreshAt;
-      this.closed = closed;
-    }
-
-    Snapshot(
-        ReadyList ready,
-        @Nullable Picker picker,
-        Readiness readiness,
-        List<Endpoint> all,
-        EndpointState[] allStates,
-        String unavailableMessage,
-        long refreshAt,
-        boolean closed) {
-      this(ready, picker, readiness.trials, readiness.trialEndpoints, readiness.panic, all, allStates,
-          unavailableMessage, refreshAt, closed);
-    }
-
-    Snapshot withMessage(String message) {
-      return new Snapshot(ready, picker, trials, trialEndpoints, panic, all, allStates, message, refreshAt, closed);
-    }
-
-    static Snapshot empty(String name) {
-      return new Snapshot(
-          emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
-          "no available endpoint in '" + name + "' (0 endpoints)", NEVER, false);
-    }
-
-    static Snapshot closed(String name) {
-      return new Snapshot(
-          emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
-          "load balancer '" + name + "' is closed", NEVER, true);
-    }
-
-    private static ReadyList emptyList(String name) {
-      return new ReadyList(
-          name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null, null);
-    }
-
-    RuntimeException unavailable() {
-      String name = ready.balancerName();
-      return closed
-          ? new IllegalStateException(unavailableMessage)
-          : new NoAvailableEndpointException(name, unavailableMessage);
     }
   }
 

@@ -1,0 +1,93 @@
+package dev.roundabout.lb;
+
+import dev.roundabout.lb.internal.ThreadLocalRandomGenerator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable view of a {@link LoadBalancer}, published through one volatile field: the ready
+ * endpoints and their picker, the endpoints on trial, the full list, the error of a failed pick,
+ * and when a time-driven change is due.
+ */
+final class Snapshot {
+  /** {@link #refreshAt} when nothing time-driven is pending. */
+  static final long NEVER = Long.MIN_VALUE;
+  private static final EndpointState[] NO_STATES = new EndpointState[0];
+  private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
+
+  final ReadyList ready;
+  final @Nullable Picker picker;
+  final EndpointState[] trials;
+  final Endpoint[] trialEndpoints;
+  final boolean panic;
+  final List<Endpoint> all;
+  final EndpointState[] allStates;
+  final String unavailableMessage;
+  /** When a time-driven change is due (ticker time), or {@link #NEVER}. */
+  final long refreshAt;
+  final boolean closed;
+
+  private Snapshot(
+      ReadyList ready,
+      @Nullable Picker picker,
+      EndpointState[] trials,
+      Endpoint[] trialEndpoints,
+      boolean panic,
+      List<Endpoint> all,
+      EndpointState[] allStates,
+      String unavailableMessage,
+      long refreshAt,
+      boolean closed) {
+    this.ready = ready;
+    this.picker = picker;
+    this.trials = trials;
+    this.trialEndpoints = trialEndpoints;
+    this.panic = panic;
+    this.all = all;
+    this.allStates = allStates;
+    this.unavailableMessage = unavailableMessage;
+    this.refreshAt = refreshAt;
+    this.closed = closed;
+  }
+
+  Snapshot(
+      ReadyList ready,
+      @Nullable Picker picker,
+      Readiness readiness,
+      List<Endpoint> all,
+      EndpointState[] allStates,
+      String unavailableMessage,
+      long refreshAt,
+      boolean closed) {
+    this(ready, picker, readiness.trials, readiness.trialEndpoints, readiness.panic, all, allStates,
+        unavailableMessage, refreshAt, closed);
+  }
+
+  Snapshot withMessage(String message) {
+    return new Snapshot(ready, picker, trials, trialEndpoints, panic, all, allStates, message, refreshAt, closed);
+  }
+
+  static Snapshot empty(String name) {
+    return new Snapshot(
+        emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
+        "no available endpoint in '" + name + "' (0 endpoints)", NEVER, false);
+  }
+
+  static Snapshot closed(String name) {
+    return new Snapshot(
+        emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
+        "load balancer '" + name + "' is closed", NEVER, true);
+  }
+
+  private static ReadyList emptyList(String name) {
+    return new ReadyList(
+        name, NO_STATES, NO_ENDPOINTS, ThreadLocalRandomGenerator.INSTANCE, Ticker.system(), null, null);
+  }
+
+  RuntimeException unavailable() {
+    String name = ready.balancerName();
+    return closed
+        ? new IllegalStateException(unavailableMessage)
+        : new NoAvailableEndpointException(name, unavailableMessage);
+  }
+}
