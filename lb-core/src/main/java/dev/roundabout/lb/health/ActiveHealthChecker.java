@@ -95,10 +95,7 @@ public final class ActiveHealthChecker implements HealthTracker {
 
   @Override
   public synchronized void start(HealthContext context) {
-    HealthContext current = this.context;
-    checkState(current == null, "ActiveHealthChecker already serves load balancer '"
-        + (current == null ? "" : current.balancerName()) + "' (expected: one checker per balancer)");
-    this.context = checkNotNull(context, "context");
+    this.context = HealthTrackers.firstStart(this.context, context, "ActiveHealthChecker");
     ScheduledExecutorService given = givenScheduler;
     this.scheduler = given != null ? given : Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "roundabout-health-" + context.balancerName());

@@ -66,12 +66,21 @@ public final class CircuitBreakerHealthTracker implements HealthTracker {
 
   @Override
   public synchronized void start(HealthContext context) {
-    checkState(this.context == null, "CircuitBreakerHealthTracker already serves load balancer '"
-        + (this.context == null ? "" : this.context.balancerName()) + "' (expected: one tracker per balancer)");
-    this.context = checkNotNull(context, "context");
+    this.context = HealthTrackers.firstStart(this.context, context, "CircuitBreakerHealthTracker");
     if (registry == null) {
-      registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom().clock(new TickerClock(context.ticker())).build());
+      registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom().clock(clock(context.ticker())).build());
     }
+  }
+
+  /**
+   * {@code ticker} as a {@link Clock}, for a breaker configuration that must keep the balancer's
+   * time: {@code CircuitBreakerConfig.custom().clock(CircuitBreakerHealthTracker.clock(ticker))}.
+   * Its instants count from the ticker's origin, not from the epoch: fit for measuring waits only.
+   *
+   * @throws NullPointerException if {@code ticker} is null
+   */
+  public static Clock clock(Ticker ticker) {
+    return new TickerClock(checkNotNull(ticker, "ticker"));
   }
 
   /** The breaker of {@code endpoint}, or null if the endpoint is not in the balancer. */

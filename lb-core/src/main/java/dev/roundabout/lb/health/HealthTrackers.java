@@ -32,6 +32,19 @@ public final class HealthTrackers {
     return trackers.length == 1 ? trackers[0] : new AllOf(List.of(trackers));
   }
 
+  /**
+   * Checks that a tracker named {@code tracker}, whose context is {@code current}, has not been
+   * started yet, and returns {@code context}.
+   */
+  static HealthContext firstStart(@Nullable HealthContext current, HealthContext context, String tracker) {
+    checkNotNull(context, "context");
+    if (current != null) {
+      throw new IllegalStateException(tracker + " already serves load balancer '" + current.balancerName()
+          + "' (expected: one " + tracker + " per balancer)");
+    }
+    return context;
+  }
+
   private static final class AllOf implements HealthTracker {
     private final List<HealthTracker> trackers;
 

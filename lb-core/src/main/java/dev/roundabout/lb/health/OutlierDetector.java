@@ -96,9 +96,7 @@ public final class OutlierDetector implements HealthTracker {
 
   @Override
   public synchronized void start(HealthContext context) {
-    checkState(this.context == null, "OutlierDetector already serves load balancer '"
-        + (this.context == null ? "" : this.context.balancerName()) + "' (expected: one detector per balancer)");
-    this.context = checkNotNull(context, "context");
+    this.context = HealthTrackers.firstStart(this.context, context, "OutlierDetector");
   }
 
   @Override

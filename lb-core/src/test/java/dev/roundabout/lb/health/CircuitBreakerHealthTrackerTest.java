@@ -14,11 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,25 +31,6 @@ class CircuitBreakerHealthTrackerTest {
   private final FakeTicker ticker = new FakeTicker();
   private final List<String> events = new ArrayList<>();
 
-  /** The fake ticker as the breakers' clock. */
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochSecond(0, ticker.read());
-        }
-      };
-
   private final CircuitBreakerRegistry registry =
       CircuitBreakerRegistry.of(
           CircuitBreakerConfig.custom()
@@ -62,7 +39,7 @@ class CircuitBreakerHealthTrackerTest {
               .failureRateThreshold(50)
               .waitDurationInOpenState(Duration.ofSeconds(10))
               .permittedNumberOfCallsInHalfOpenState(2)
-              .clock(clock)
+              .clock(CircuitBreakerHealthTracker.clock(ticker))
               .build());
 
   private LoadBalancer balancer(CircuitBreakerHealthTracker tracker, EndpointSource source) {

@@ -236,7 +236,7 @@ class OutlierDetectorTest {
     try (LoadBalancer first = balancer(detector, List.of(A))) {
       assertThatThrownBy(() -> balancer(detector, List.of(B)))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("OutlierDetector already serves load balancer 'orders' (expected: one detector per balancer)");
+          .hasMessage("OutlierDetector already serves load balancer 'orders' (expected: one OutlierDetector per balancer)");
     }
   }
 
