@@ -350,6 +350,14 @@ public final class LoadBalancer implements AutoCloseable {
     if (size == 0) {
       throw s.unavailable();
     }
+    int index = checkedPick(s, context, size);
+    if (context.avoidsAny() && size > 1 && context.avoids(s.ready.endpoints[index].address())) {
+      index = avoid(s, context, index, size);
+    }
+    return index;
+  }
+
+  private int checkedPick(Snapshot s, PickContext context, int size) {
     int index = s.picker.pick(context);
     if (index < 0 || index >= size) {
       throw new LoadBalancerException(
@@ -357,6 +365,23 @@ public final class LoadBalancer implements AutoCloseable {
               + " (expected: 0-" + (size - 1) + ")");
     }
     return index;
+  }
+
+  /** Another endpoint than the avoided one at {@code index}: the picker's next choice, or the next ready one. */
+  private int avoid(Snapshot s, PickContext context, int index, int size) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      int again = checkedPick(s, context, size);
+      if (!context.avoids(s.ready.endpoints[again].address())) {
+        return again;
+      }
+    }
+    for (int k = 1; k < size; k++) {
+      int next = (index + k) % size;
+      if (!context.avoids(s.ready.endpoints[next].address())) {
+        return next;
+      }
+    }
+    return index; // every ready endpoint is avoided
   }
 
   private void onEndpoints(List<Endpoint> endpoints) {

@@ -5,10 +5,12 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import dev.roundabout.lb.internal.XxHash64;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a pick may look at beyond the endpoints themselves: an optional affinity key. Pickers that
+ * What a pick may look at beyond the endpoints themselves: an optional affinity key, and endpoints
+ * to avoid (a retry). Pickers that
  * do not use a context ignore it; {@link #empty()} is the context of a plain pick.
  *
  * <p>A key is kept as its 64-bit hash (XXH64, seed 0), computed once here, so that hash pickers
@@ -20,14 +22,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  */
 public final class PickContext {
-  private static final PickContext EMPTY = new PickContext(false, 0);
+  private static final String[] NONE = new String[0];
+  private static final PickContext EMPTY = new PickContext(false, 0, NONE);
 
   private final boolean hasKey;
   private final long keyHash;
+  private final String[] avoided; // host:port of endpoints to avoid
 
-  private PickContext(boolean hasKey, long keyHash) {
+  private PickContext(boolean hasKey, long keyHash, String[] avoided) {
     this.hasKey = hasKey;
     this.keyHash = keyHash;
+    this.avoided = avoided;
   }
 
   /** Returns the shared context that carries nothing. */
@@ -53,7 +58,7 @@ public final class PickContext {
    */
   public static PickContext ofKey(byte[] key) {
     checkNotNull(key, "key");
-    return new PickContext(true, XxHash64.hash(key));
+    return new PickContext(true, XxHash64.hash(key), NONE);
   }
 
   /**
@@ -61,7 +66,7 @@ public final class PickContext {
    * be well mixed: spread over all 64 bits, as a good 64-bit hash function gives.
    */
   public static PickContext ofHash(long hash) {
-    return new PickContext(true, hash);
+    return new PickContext(true, hash, NONE);
   }
 
   /**
@@ -74,6 +79,36 @@ public final class PickContext {
   public static PickContext ofClientAddress(InetAddress address) {
     checkNotNull(address, "address");
     return ofKey(address.getAddress());
+  }
+
+  /**
+   * This context, also asking the balancer to avoid {@code endpoint} (by {@code host:port}) while
+   * another endpoint is available: how a retry goes to a different endpoint. The balancer first
+   * asks its picker again, then takes the next ready endpoint that is not avoided; only when every
+   * ready endpoint is avoided does it pick an avoided one.
+   *
+   * @throws NullPointerException if {@code endpoint} is null
+   */
+  public PickContext avoiding(Endpoint endpoint) {
+    checkNotNull(endpoint, "endpoint");
+    String[] more = Arrays.copyOf(avoided, avoided.length + 1);
+    more[avoided.length] = endpoint.address();
+    return new PickContext(hasKey, keyHash, more);
+  }
+
+  /** Whether {@code address} ({@code host:port}) is among the endpoints to avoid. */
+  boolean avoids(String address) {
+    for (String a : avoided) {
+      if (a.equals(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether this context avoids some endpoint. */
+  boolean avoidsAny() {
+    return avoided.length > 0;
   }
 
   /** Whether this context carries a key. */
@@ -95,7 +130,10 @@ public final class PickContext {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof PickContext && ((PickContext) o).hasKey == hasKey && ((PickContext) o).keyHash == keyHash;
+    return o instanceof PickContext
+        && ((PickContext) o).hasKey == hasKey
+        && ((PickContext) o).keyHash == keyHash
+        && Arrays.equals(((PickContext) o).avoided, avoided);
   }
 
   @Override
@@ -105,6 +143,7 @@ public final class PickContext {
 
   @Override
   public String toString() {
-    return hasKey ? "PickContext.ofHash(0x" + Long.toHexString(keyHash) + "L)" : "PickContext.empty()";
+    String base = hasKey ? "PickContext.ofHash(0x" + Long.toHexString(keyHash) + "L)" : "PickContext.empty()";
+    return avoided.length == 0 ? base : base + ".avoiding(" + String.join(", ", avoided) + ")";
   }
 }

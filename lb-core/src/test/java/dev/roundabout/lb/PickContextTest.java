@@ -68,4 +68,26 @@ class PickContextTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("address");
   }
+
+  @Test
+  void avoiding_sendsPicksElsewhere_whileAnotherEndpointIsReady() {
+    Endpoint a = Endpoint.of("10.0.0.1", 80);
+    Endpoint b = Endpoint.of("10.0.0.2", 80);
+    Endpoint c = Endpoint.of("10.0.0.3", 80);
+    for (PickerFactory picker : java.util.List.of(Pickers.roundRobin(), Pickers.ringHash(), Pickers.maglev())) {
+      try (LoadBalancer lb = LoadBalancer.builder("avoid").endpoints(java.util.List.of(a, b, c)).picker(picker).build()) {
+        for (int i = 0; i < 50; i++) {
+          PickContext key = PickContext.ofKey("user-" + i);
+          Endpoint first = lb.pick(key);
+          Endpoint second = lb.pick(key.avoiding(first));
+          assertThat(second).as("%s, key %d", picker, i).isNotEqualTo(first);
+          assertThat(lb.pick(key.avoiding(first).avoiding(second))).isNotIn(first, second);
+        }
+        assertThat(lb.pick(PickContext.empty().avoiding(a).avoiding(b).avoiding(c))).isIn(a, b, c);
+      }
+    }
+    assertThat(PickContext.ofHash(1).avoiding(a)).hasToString("PickContext.ofHash(0x1L).avoiding(10.0.0.1:80)");
+    assertThat(PickContext.ofHash(1).avoiding(a)).isEqualTo(PickContext.ofHash(1).avoiding(a)).isNotEqualTo(PickContext.ofHash(1));
+    assertThatThrownBy(() -> PickContext.empty().avoiding(null)).isInstanceOf(NullPointerException.class).hasMessage("endpoint");
+  }
 }

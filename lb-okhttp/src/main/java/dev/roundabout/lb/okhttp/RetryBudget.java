@@ -1,0 +1,108 @@
+package dev.roundabout.lb.okhttp;
+
+import dev.roundabout.lb.Ticker;
+import java.util.Arrays;
+
+/**
+ * Caps retries so that they cannot multiply the load in an outage: over the last
+ * {@value #WINDOW_SECONDS} seconds, retries may add at most {@code percent} of the requests, plus
+ * a floor of {@code minRetriesPerSecond} for quiet times. When every endpoint fails, a client
+ * therefore sends at most {@code 1 + percent / 100} times its normal load, not {@code maxAttempts}
+ * times. The default, {@link #ofDefaults()}, is 20% plus 10 retries a second.
+ *
+ * <p>Thread-safe (a lock per request and per retry, not on the pick path). A budget serves one
+ * interceptor; the counts are kept in one-second buckets.
+ */
+public final class RetryBudget {
+  /** The window over which requests and retries are counted, in seconds. */
+  public static final int WINDOW_SECONDS = 10;
+
+  private static final long SECOND = 1_000_000_000L;
+
+  private final int percent;
+  private final int minRetriesPerSecond;
+  private final long[] requests = new long[WINDOW_SECONDS];
+  private final long[] retries = new long[WINDOW_SECONDS];
+  private long currentSecond = Long.MIN_VALUE;
+
+  private RetryBudget(int percent, int minRetriesPerSecond) {
+    this.percent = percent;
+    this.minRetriesPerSecond = minRetriesPerSecond;
+  }
+
+  /**
+   * A budget of {@code percent} (0 to 100) of recent requests plus {@code minRetriesPerSecond}.
+   *
+   * @throws IllegalArgumentException if {@code percent} is outside 0-100 or
+   *     {@code minRetriesPerSecond} is negative
+   */
+  public static RetryBudget of(int percent, int minRetriesPerSecond) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("percent: " + percent + " (expected: 0-100)");
+    }
+    if (minRetriesPerSecond < 0) {
+      throw new IllegalArgumentException("minRetriesPerSecond: " + minRetriesPerSecond + " (expected: 0 or more)");
+    }
+    return new RetryBudget(percent, minRetriesPerSecond);
+  }
+
+  /** 20% of recent requests plus 10 retries a second. */
+  public static RetryBudget ofDefaults() {
+    return of(20, 10);
+  }
+
+  /** Counts one request (its first attempt). */
+  synchronized void onRequest(long nowNanos) {
+    advance(nowNanos);
+    requests[slot()]++;
+  }
+
+  /** Takes one retry from the budget if there is one left. */
+  synchronized boolean tryRetry(long nowNanos) {
+    advance(nowNanos);
+    long allowed = sum(requests) * percent / 100 + (long) minRetriesPerSecond * WINDOW_SECONDS;
+    if (sum(retries) >= allowed) {
+      return false;
+    }
+    retries[slot()]++;
+    return true;
+  }
+
+  /** Retries the budget would allow now. */
+  synchronized long available(Ticker ticker) {
+    advance(ticker.read());
+    return Math.max(0, sum(requests) * percent / 100 + (long) minRetriesPerSecond * WINDOW_SECONDS - sum(retries));
+  }
+
+  private int slot() {
+    return (int) Math.floorMod(currentSecond, (long) WINDOW_SECONDS);
+  }
+
+  private void advance(long nowNanos) {
+    long second = Math.floorDiv(nowNanos, SECOND);
+    if (currentSecond == Long.MIN_VALUE || second - currentSecond >= WINDOW_SECONDS) {
+      Arrays.fill(requests, 0);
+      Arrays.fill(retries, 0);
+      currentSecond = second;
+      return;
+    }
+    while (currentSecond < second) {
+      currentSecond++;
+      requests[slot()] = 0;
+      retries[slot()] = 0;
+    }
+  }
+
+  private static long sum(long[] counts) {
+    long total = 0;
+    for (long count : counts) {
+      total += count;
+    }
+    return total;
+  }
+
+  @Override
+  public String toString() {
+    return "RetryBudget{" + percent + "% + " + minRetriesPerSecond + "/s}";
+  }
+}
