@@ -63,6 +63,9 @@ public final class LoadBalancer implements AutoCloseable {
   /** The default minimum weight of {@link Builder#slowStart(Duration)}: 10 percent. */
   public static final int DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT = 10;
 
+  /** How long a refresh whose picker the factory refused waits before it is tried again. */
+  private static final long REFUSED_REFRESH_BACKOFF_NANOS = 1_000_000_000L;
+
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
   private static final VarHandle SNAPSHOT;
 
@@ -513,6 +516,10 @@ public final class LoadBalancer implements AutoCloseable {
             allStates[i].ramping = rampBefore[i];
           }
           explainRefusal(endpoints.size(), e);
+          if (!listChanged) { // a due refresh: try again in a while, not at every pick
+            Snapshot current0 = snapshot;
+            publish(current0.withRefreshAt(now + REFUSED_REFRESH_BACKOFF_NANOS));
+          }
           return false;
         } finally {
           ready.clearPrevious();

@@ -119,9 +119,19 @@ final class Readiness {
         trials.add(state);
       }
     }
-    boolean panic =
-        options.panicThreshold > 0 && n > 0 && (long) available.size() * 100 < (long) options.panicThreshold * n;
-    EndpointState[] ready = panic ? states.clone() : available.toArray(new EndpointState[0]);
+    // Endpoints never checked yet (UNKNOWN) count neither for nor against panic, and panic does
+    // not send them calls: they wait for their first passing check.
+    List<EndpointState> known = new ArrayList<>(n);
+    for (EndpointState state : states) {
+      if (state.health() != EndpointHealth.UNKNOWN) {
+        known.add(state);
+      }
+    }
+    int considered = known.size();
+    boolean panic = options.panicThreshold > 0
+        && considered > 0
+        && (long) available.size() * 100 < (long) options.panicThreshold * considered;
+    EndpointState[] ready = (panic ? known : available).toArray(new EndpointState[0]);
     EndpointState[] onTrial = panic ? new EndpointState[0] : trials.toArray(new EndpointState[0]);
 
     long delay = Long.MAX_VALUE;
@@ -141,8 +151,9 @@ final class Readiness {
           ramp = new double[ready.length];
           Arrays.fill(ramp, 1);
         }
-        ramp[i] = Math.max(options.slowStartMinPercent / 100.0, elapsed / (double) options.slowStartNanos);
         long step = Math.max(1, options.slowStartNanos / RAMP_STEPS);
+        long steps = elapsed / step; // whole steps: between steps the offer, and the picker, stay the same
+        ramp[i] = Math.max(options.slowStartMinPercent / 100.0, Math.min(1.0, steps / (double) RAMP_STEPS));
         delay = Math.min(delay, step - elapsed % step);
       }
     }

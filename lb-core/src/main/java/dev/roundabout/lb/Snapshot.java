@@ -63,6 +63,11 @@ final class Snapshot {
         unavailableMessage, refreshAt, closed);
   }
 
+  Snapshot withRefreshAt(long at) {
+    return new Snapshot(ready, picker, trials, trialEndpoints, panic, all, allStates, unavailableMessage,
+        at == NEVER ? at + 1 : at, closed);
+  }
+
   Snapshot withMessage(String message) {
     return new Snapshot(ready, picker, trials, trialEndpoints, panic, all, allStates, message, refreshAt, closed);
   }

@@ -228,4 +228,31 @@ class BalancerHealthTest {
         .hasMessageStartingWith("trackers: ")
         .hasMessageEndingWith(" at 0 and 1 (expected: each tracker once)");
   }
+
+  @Test
+  void aRefreshThePickerRefuses_isTriedAgainAfterABackoff_notAtEveryPick() {
+    FakeTicker ticker = new FakeTicker();
+    java.util.concurrent.atomic.AtomicInteger creates = new java.util.concurrent.atomic.AtomicInteger();
+    PickerFactory flaky =
+        ready -> {
+          if (creates.incrementAndGet() > 1 && ready.size() < 3) {
+            throw new IllegalStateException("refused");
+          }
+          return context -> 0;
+        };
+    try (LoadBalancer lb =
+        LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).picker(flaky).ticker(ticker)
+            .healthTracker(tracker).panicThreshold(0).build()) {
+      tracker.set(A, EndpointHealth.EJECTED); // refused: the offer stays A, B, C
+      int afterRefusal = creates.get();
+      for (int i = 0; i < 100; i++) {
+        lb.pick();
+      }
+      assertThat(creates.get()).isEqualTo(afterRefusal);
+      ticker.advance(java.time.Duration.ofSeconds(1));
+      lb.pick();
+
+      assertThat(creates.get()).isEqualTo(afterRefusal + 1);
+    }
+  }
 }

@@ -220,10 +220,16 @@ public final class ActiveHealthChecker implements HealthTracker {
         complete(current, false, "probe threw " + e);
         return;
       }
+      boolean abandoned;
       synchronized (this) {
-        if (attempt == current && running) {
+        abandoned = stopped || closed || attempt != current || !running; // timed out or stopped already
+        if (!abandoned) {
           stage = result;
         }
+      }
+      if (abandoned) {
+        result.toCompletableFuture().cancel(true);
+        return;
       }
       result.whenComplete((healthy, error) ->
           complete(current, error == null && Boolean.TRUE.equals(healthy), error == null ? "probe said " + healthy : "probe failed: " + error));
@@ -269,10 +275,18 @@ public final class ActiveHealthChecker implements HealthTracker {
       }
     }
 
-    synchronized void stop() {
-      stopped = true;
-      cancel(next);
-      cancel(deadline);
+    void stop() {
+      CompletionStage<Boolean> running;
+      synchronized (this) {
+        stopped = true;
+        cancel(next);
+        cancel(deadline);
+        running = stage;
+        stage = null;
+      }
+      if (running != null) {
+        running.toCompletableFuture().cancel(true); // lets the probe release its socket
+      }
     }
 
     private @Nullable Future<?> schedule(Runnable task, long delayNanos) {

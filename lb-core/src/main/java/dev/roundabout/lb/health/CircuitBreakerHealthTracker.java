@@ -144,7 +144,7 @@ public final class CircuitBreakerHealthTracker implements HealthTracker {
   @Override
   public boolean tryTrial(Endpoint endpoint) {
     Breaker b = breakers.get(endpoint.address());
-    return b != null && b.breaker.tryAcquirePermission();
+    return b != null && b.tryTrial(context().ticker().read());
   }
 
   @Override
@@ -152,6 +152,7 @@ public final class CircuitBreakerHealthTracker implements HealthTracker {
     Breaker b = breakers.get(endpoint.address());
     if (b != null) {
       b.breaker.releasePermission();
+      b.released();
     }
   }
 
@@ -183,27 +184,44 @@ public final class CircuitBreakerHealthTracker implements HealthTracker {
     return "CircuitBreakerHealthTracker{" + breakers.size() + " breakers}";
   }
 
-  /** One endpoint's breaker, and when its open state started (on the balancer's ticker). */
+  /**
+   * One endpoint's breaker, and what the tracker keeps of it: when its open state's wait ends (on
+   * the balancer's ticker, drawn once from the configuration's interval function when it opened),
+   * and how many trial calls it granted since it went half open, so that the tracker stops asking
+   * for more than the breaker permits (each refused ask would count as a call not permitted in
+   * the breaker's metrics).
+   */
   private static final class Breaker {
+    /** How long after a refused early ask the tracker asks the breaker again. */
+    private static final long ASK_AGAIN_NANOS = 100_000_000L;
+
     final CircuitBreaker breaker;
-    private volatile long openedAt;
-    private volatile int attempts;
+    private final int permittedTrials;
+    private int attempts;
+    private long trialFrom;
+    private long askAgainAt;
+    private boolean askedBefore;
+    private int granted;
 
     Breaker(CircuitBreaker breaker) {
       this.breaker = breaker;
+      this.permittedTrials = breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
     }
 
-    void transitioned(CircuitBreaker.State from, CircuitBreaker.State to, long now) {
+    synchronized void transitioned(CircuitBreaker.State from, CircuitBreaker.State to, long now) {
+      granted = 0;
+      askedBefore = false;
       if (to == CircuitBreaker.State.OPEN) {
         attempts = from == CircuitBreaker.State.HALF_OPEN ? attempts + 1 : 1;
-        openedAt = now;
+        long waitMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(attempts);
+        trialFrom = now + TimeUnit.MILLISECONDS.toNanos(waitMillis) + 1; // resilience4j permits once past the wait
       }
     }
 
-    EndpointHealth health(long now) {
+    synchronized EndpointHealth health(long now) {
       switch (breaker.getState()) {
         case OPEN:
-          return nanosUntilTrial(now) == 0 ? EndpointHealth.TRIAL : EndpointHealth.CIRCUIT_OPEN;
+          return now - trialFrom >= 0 ? EndpointHealth.TRIAL : EndpointHealth.CIRCUIT_OPEN;
         case FORCED_OPEN:
           return EndpointHealth.CIRCUIT_OPEN;
         case HALF_OPEN:
@@ -213,17 +231,42 @@ public final class CircuitBreakerHealthTracker implements HealthTracker {
       }
     }
 
-    /**
-     * Until the open state's wait is over (as the config's interval function gives it; resilience4j
-     * permits calls once the clock is past the wait), 0 when it is, or never when not open.
-     */
-    long nanosUntilTrial(long now) {
+    /** Until the open state's wait is over, or never when it is over or the breaker is not open. */
+    synchronized long nanosUntilTrial(long now) {
       if (breaker.getState() != CircuitBreaker.State.OPEN) {
         return Long.MAX_VALUE;
       }
-      long waitMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(Math.max(1, attempts));
-      long remaining = TimeUnit.MILLISECONDS.toNanos(waitMillis) - (now - openedAt);
-      return remaining < 0 ? 0 : remaining + 1;
+      return now - trialFrom < 0 ? trialFrom - now : Long.MAX_VALUE; // on trial from then on
+    }
+
+    /** Asks the breaker for a trial call, unless it has granted all it permits or refused just now. */
+    boolean tryTrial(long now) {
+      synchronized (this) {
+        CircuitBreaker.State state = breaker.getState();
+        if (state == CircuitBreaker.State.HALF_OPEN && granted >= permittedTrials) {
+          return false;
+        }
+        if (state == CircuitBreaker.State.OPEN && (now - trialFrom < 0 || askedBefore && now - askAgainAt < 0)) {
+          return false;
+        }
+      }
+      boolean permitted = breaker.tryAcquirePermission(); // may move OPEN to HALF_OPEN, outside our lock
+      synchronized (this) {
+        if (permitted) {
+          granted++;
+        } else if (breaker.getState() == CircuitBreaker.State.OPEN) {
+          // Our estimate of the wait was early (a randomized interval function): ask again later.
+          askedBefore = true;
+          askAgainAt = now + ASK_AGAIN_NANOS;
+        }
+      }
+      return permitted;
+    }
+
+    synchronized void released() {
+      if (granted > 0) {
+        granted--;
+      }
     }
   }
 

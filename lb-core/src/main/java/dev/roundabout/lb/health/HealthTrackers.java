@@ -13,9 +13,10 @@ public final class HealthTrackers {
 
   /**
    * A tracker under which an endpoint is available only when every one of {@code trackers} says
-   * so: the first that says otherwise (in the order given) gives the endpoint's health, and an
-   * endpoint on trial in one tracker takes a trial call only when every tracker that has it on
-   * trial admits the call. Outcomes and list changes go to all of them.
+   * so: every tracker is asked, and the first that says the endpoint takes no call (in the order
+   * given) gives its health; an endpoint on trial in some tracker and available in the others is
+   * on trial, and takes a trial call only when every tracker admits it. Outcomes, list changes and
+   * trials go to all of them; one tracker that throws does not keep the others from hearing.
    *
    * @throws NullPointerException if {@code trackers} or one of them is null
    * @throws IllegalArgumentException if {@code trackers} is empty or holds one tracker twice
@@ -69,16 +70,20 @@ public final class HealthTrackers {
     @Override
     public EndpointHealth health(Endpoint endpoint, long nowNanos) {
       EndpointHealth result = EndpointHealth.AVAILABLE;
-      for (HealthTracker tracker : trackers) {
+      for (HealthTracker tracker : trackers) { // every tracker hears the question, whatever the others say
         EndpointHealth health = tracker.health(endpoint, nowNanos);
-        if (health != EndpointHealth.AVAILABLE && health != EndpointHealth.TRIAL) {
-          return health;
+        if (!isTrialOrAvailable(result)) {
+          continue; // the first tracker that keeps the endpoint out has the say
         }
-        if (health == EndpointHealth.TRIAL) {
-          result = EndpointHealth.TRIAL;
+        if (!isTrialOrAvailable(health) || health == EndpointHealth.TRIAL) {
+          result = health;
         }
       }
       return result;
+    }
+
+    private static boolean isTrialOrAvailable(EndpointHealth health) {
+      return health == EndpointHealth.AVAILABLE || health == EndpointHealth.TRIAL;
     }
 
     @Override
@@ -92,35 +97,78 @@ public final class HealthTrackers {
 
     @Override
     public void onOutcome(Endpoint endpoint, boolean success, long latencyNanos, @Nullable Throwable cause) {
-      for (HealthTracker tracker : trackers) {
-        tracker.onOutcome(endpoint, success, latencyNanos, cause);
+      RuntimeException failure = null;
+      for (HealthTracker tracker : trackers) { // one tracker's failure does not keep the others from hearing
+        try {
+          tracker.onOutcome(endpoint, success, latencyNanos, cause);
+        } catch (RuntimeException e) {
+          failure = chain(failure, e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
     }
 
     @Override
     public boolean tryTrial(Endpoint endpoint) {
-      for (int i = 0; i < trackers.size(); i++) {
-        if (!trackers.get(i).tryTrial(endpoint)) {
-          for (int j = 0; j < i; j++) {
-            trackers.get(j).releaseTrial(endpoint);
+      int granted = 0;
+      try {
+        for (HealthTracker tracker : trackers) {
+          if (!tracker.tryTrial(endpoint)) {
+            return false;
           }
-          return false;
+          granted++;
+        }
+        return true;
+      } finally {
+        if (granted < trackers.size()) { // refused or threw: give back what was granted
+          for (int j = 0; j < granted; j++) {
+            try {
+              trackers.get(j).releaseTrial(endpoint);
+            } catch (RuntimeException ignored) {
+              // the tracker's own failure; the others are released
+            }
+          }
         }
       }
-      return true;
     }
 
     @Override
     public void releaseTrial(Endpoint endpoint) {
+      RuntimeException failure = null;
       for (HealthTracker tracker : trackers) {
-        tracker.releaseTrial(endpoint);
+        try {
+          tracker.releaseTrial(endpoint);
+        } catch (RuntimeException e) {
+          failure = chain(failure, e);
+        }
       }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+
+    private static RuntimeException chain(@Nullable RuntimeException first, RuntimeException next) {
+      if (first == null) {
+        return next;
+      }
+      first.addSuppressed(next);
+      return first;
     }
 
     @Override
     public void close() {
+      RuntimeException failure = null;
       for (HealthTracker tracker : trackers) {
-        tracker.close();
+        try {
+          tracker.close();
+        } catch (RuntimeException e) {
+          failure = chain(failure, e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
     }
 

@@ -9,7 +9,6 @@ import dev.roundabout.lb.Endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,7 +69,7 @@ public final class OutlierDetector implements HealthTracker {
   private final int maxEjectionPercent;
 
   private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
-  private final AtomicInteger ejected = new AtomicInteger();
+  private final Object ejectionLock = new Object();
   private volatile int poolSize;
   private @Nullable HealthContext context;
 
@@ -103,8 +102,8 @@ public final class OutlierDetector implements HealthTracker {
   public void endpointsChanged(List<Endpoint> endpoints, List<Endpoint> added, List<Endpoint> removed) {
     for (Endpoint endpoint : removed) {
       Tracked gone = tracked.remove(endpoint.address());
-      if (gone != null && gone.forget()) {
-        ejected.decrementAndGet();
+      if (gone != null) {
+        gone.forget();
       }
     }
     for (Endpoint endpoint : added) {
@@ -116,14 +115,7 @@ public final class OutlierDetector implements HealthTracker {
   @Override
   public EndpointHealth health(Endpoint endpoint, long nowNanos) {
     Tracked t = tracked.get(endpoint.address());
-    if (t == null) {
-      return EndpointHealth.AVAILABLE;
-    }
-    int state = t.healthAt(nowNanos);
-    if (state == Tracked.RETURNED) {
-      ejected.decrementAndGet();
-    }
-    return state == Tracked.EJECTED ? EndpointHealth.EJECTED : EndpointHealth.AVAILABLE;
+    return t != null && t.ejectedAt(nowNanos) ? EndpointHealth.EJECTED : EndpointHealth.AVAILABLE;
   }
 
   @Override
@@ -150,26 +142,28 @@ public final class OutlierDetector implements HealthTracker {
   @Override
   public void close() {
     tracked.clear();
-    ejected.set(0);
   }
 
-  /** The number of endpoints ejected right now. */
-  public int ejectedCount() {
-    return ejected.get();
+  /** The number of endpoints ejected at {@code nowNanos} (the balancer's ticker time). */
+  public int ejectedCount(long nowNanos) {
+    int count = 0;
+    for (Tracked t : tracked.values()) {
+      if (t.ejectedAt(nowNanos)) {
+        count++;
+      }
+    }
+    return count;
   }
 
-  /** Whether one more endpoint may be ejected; if so, counts it. */
-  private boolean reserveEjection() {
+  /**
+   * Whether one more endpoint may be ejected now: fewer than {@code maxEjectionPercent} of the
+   * pool, and never the last. Called under {@link #ejectionLock}, so that two ejections deciding
+   * at once cannot both take the last slot.
+   */
+  private boolean mayEject(long now) {
     int n = poolSize;
     int max = Math.min(n - 1, (int) ((long) n * maxEjectionPercent / 100));
-    int current;
-    do {
-      current = ejected.get();
-      if (current >= max) {
-        return false;
-      }
-    } while (!ejected.compareAndSet(current, current + 1));
-    return true;
+    return ejectedCount(now) < max;
   }
 
   @Override
@@ -185,72 +179,68 @@ public final class OutlierDetector implements HealthTracker {
 
   /** What the detector knows of one endpoint; guarded by its own lock. */
   private final class Tracked {
-    static final int AVAILABLE = 0;
-    static final int EJECTED = 1;
-    static final int RETURNED = 2;
-
     private final @Nullable RollingCounts window =
         failureRatePercent == OFF ? null : new RollingCounts(failureRateWindowNanos);
     private int failuresInARow;
-    private boolean isEjected;
-    private long ejectedUntil;
-    private int ejections; // the multiplier of the ejection time
-    private long availableSince;
     private boolean everEjected;
+    private long ejectedUntil; // valid when everEjected; the endpoint is back from then on
+    private int ejections; // the multiplier of the ejection time
+    private boolean removed;
 
     /** Records an outcome; returns true when it ejected the endpoint. */
-    synchronized boolean record(boolean success, long now) {
-      if (isEjected) {
-        return false; // calls that began before the ejection say nothing new
+    boolean record(boolean success, long now) {
+      boolean eject;
+      synchronized (this) {
+        if (removed || ejectedAt(now)) {
+          return false; // gone, or a call that began before the ejection: nothing new
+        }
+        failuresInARow = success ? 0 : failuresInARow + 1;
+        eject = consecutiveFailures != OFF && failuresInARow >= consecutiveFailures;
+        RollingCounts w = window;
+        if (w != null) {
+          w.record(success, now);
+          long calls = w.calls(now);
+          eject |= calls >= failureRateMinimumCalls && w.failures(now) * 100 >= (long) failureRatePercent * calls;
+        }
       }
-      failuresInARow = success ? 0 : failuresInARow + 1;
-      boolean eject = consecutiveFailures != OFF && failuresInARow >= consecutiveFailures;
-      RollingCounts w = window;
-      if (w != null) {
-        w.record(success, now);
-        long calls = w.calls(now);
-        eject |= calls >= failureRateMinimumCalls && w.failures(now) * 100 >= (long) failureRatePercent * calls;
-      }
-      if (!eject || !reserveEjection()) {
+      if (!eject) {
         return false;
       }
-      int decayed = everEjected ? Math.max(0, ejections - (int) Math.min(Integer.MAX_VALUE,
-          (now - availableSince) / baseEjectionNanos)) : 0;
-      ejections = decayed + 1;
-      long multiplier = Math.min(ejections, maxEjectionNanos / baseEjectionNanos + 1); // keeps the product small
-      long duration = Math.min(maxEjectionNanos, baseEjectionNanos * multiplier);
-      isEjected = true;
-      everEjected = true;
-      ejectedUntil = now + duration;
-      failuresInARow = 0;
-      if (w != null) {
-        w.clear();
+      synchronized (ejectionLock) {
+        if (!mayEject(now)) {
+          return false; // the share of the pool that may be ejected is used up: keep counting
+        }
+        synchronized (this) {
+          if (removed || ejectedAt(now)) {
+            return false;
+          }
+          long healthy = everEjected ? now - ejectedUntil : 0;
+          int decayed = Math.max(0, ejections - (int) Math.min(Integer.MAX_VALUE, healthy / baseEjectionNanos));
+          int cap = (int) Math.min(Integer.MAX_VALUE, (maxEjectionNanos + baseEjectionNanos - 1) / baseEjectionNanos);
+          ejections = Math.min(decayed + 1, cap); // beyond the cap a longer count buys nothing
+          long duration = Math.min(maxEjectionNanos, baseEjectionNanos * ejections);
+          everEjected = true;
+          ejectedUntil = now + duration;
+          failuresInARow = 0;
+          if (window != null) {
+            window.clear();
+          }
+          return true;
+        }
       }
-      return true;
     }
 
-    /** {@link #EJECTED}, {@link #AVAILABLE}, or {@link #RETURNED} when the ejection ended just now. */
-    synchronized int healthAt(long now) {
-      if (!isEjected) {
-        return AVAILABLE;
-      }
-      if (now - ejectedUntil < 0) {
-        return EJECTED;
-      }
-      isEjected = false;
-      availableSince = now;
-      return RETURNED;
+    synchronized boolean ejectedAt(long now) {
+      return everEjected && !removed && now - ejectedUntil < 0;
     }
 
     synchronized long nanosUntilReturn(long now) {
-      return isEjected ? Math.max(0, ejectedUntil - now) : Long.MAX_VALUE;
+      return ejectedAt(now) ? ejectedUntil - now : Long.MAX_VALUE;
     }
 
-    /** Forgets the endpoint; returns whether it was ejected. */
-    synchronized boolean forget() {
-      boolean was = isEjected;
-      isEjected = false;
-      return was;
+    /** Forgets the endpoint: it left the balancer; a late outcome ejects nothing. */
+    synchronized void forget() {
+      removed = true;
     }
   }
 

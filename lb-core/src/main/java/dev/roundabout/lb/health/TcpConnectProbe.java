@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  * when there is one.
  *
  * <p>Connects with {@link AsynchronousSocketChannel}, whose completions run on the JDK's default
- * asynchronous channel group. A host name is resolved on the calling thread. Stateless and
- * thread-safe.
+ * asynchronous channel group. An IP address is used as it is; a host name is looked up on the
+ * common fork-join pool, never on the checker's thread. Stateless and thread-safe.
  */
 public final class TcpConnectProbe implements HealthProbe {
   private static final TcpConnectProbe INSTANCE = new TcpConnectProbe();
@@ -40,9 +40,26 @@ public final class TcpConnectProbe implements HealthProbe {
       return result;
     }
     result.whenComplete((healthy, error) -> closeQuietly(channel)); // also when cancelled on timeout
+    if (isIpLiteral(endpoint.host())) {
+      connect(channel, new InetSocketAddress(endpoint.host(), endpoint.port()), result);
+    } else { // a name lookup may block: not on the checker's thread
+      CompletableFuture.runAsync(() -> connect(channel, new InetSocketAddress(endpoint.host(), endpoint.port()), result));
+    }
+    return result;
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+  }
+
+  private static void connect(AsynchronousSocketChannel channel, InetSocketAddress address, CompletableFuture<Boolean> result) {
+    if (address.isUnresolved()) {
+      result.complete(false);
+      return;
+    }
     try {
       channel.connect(
-          new InetSocketAddress(endpoint.host(), endpoint.port()),
+          address,
           null,
           new CompletionHandler<Void, Void>() {
             @Override
@@ -55,10 +72,9 @@ public final class TcpConnectProbe implements HealthProbe {
               result.complete(false);
             }
           });
-    } catch (RuntimeException e) { // an unresolvable host, say
+    } catch (RuntimeException e) { // a closed channel (cancelled), say
       result.complete(false);
     }
-    return result;
   }
 
   private static void closeQuietly(AsynchronousSocketChannel channel) {

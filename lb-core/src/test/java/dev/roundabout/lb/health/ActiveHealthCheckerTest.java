@@ -246,4 +246,39 @@ class ActiveHealthCheckerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("timeout: PT2S (expected: less than interval PT2S)");
   }
+
+  @Test
+  void unknownEndpoints_stayOut_underTheDefaultPanicThreshold_andDoNotCauseAPanic() {
+    ActiveHealthChecker checker = checker(scripted).initiallyHealthy(false).build();
+    dev.roundabout.lb.MutableEndpointSource source = dev.roundabout.lb.EndpointSource.mutable(List.of(A));
+    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).ticker(ticker).healthTracker(checker).build()) {
+      assertThatThrownBy(lb::pick).hasMessage("no available endpoint in 'orders' (1 endpoint: 1 unknown)");
+      scheduler.advance(INTERVAL); // A passes its first check
+      Endpoint c = Endpoint.of("10.0.0.3", 80);
+      Endpoint d = Endpoint.of("10.0.0.4", 80);
+      answers.put(B.address(), false);
+      answers.put(c.address(), false);
+      answers.put(d.address(), false);
+      source.update(List.of(A, B, c, d)); // three new endpoints, unknown: 1 of 4 available, yet no panic
+
+      assertThat(picks(lb)).containsExactly(A);
+    }
+  }
+
+  @Test
+  void closingTheBalancer_cancelsAProbeUnderWay() {
+    List<CompletableFuture<Boolean>> started = new ArrayList<>();
+    HealthProbe hanging =
+        (endpoint, timeout) -> {
+          CompletableFuture<Boolean> never = new CompletableFuture<>();
+          started.add(never);
+          return never;
+        };
+    LoadBalancer lb = balancer(checker(hanging).jitterPercent(0).build(), List.of(A));
+    scheduler.advance(Duration.ofMillis(500)); // the first check runs, its timeout not reached
+    assertThat(started).hasSize(1);
+    lb.close();
+
+    assertThat(started.get(0)).isCancelled();
+  }
 }

@@ -202,4 +202,53 @@ class CircuitBreakerHealthTrackerTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("registry");
   }
+
+  @Test
+  void onTrial_theTrackerAsksNoMoreThanTheBreakerPermits_soItsMetricsStayTrue() {
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
+      fail(lb, A, 4);
+      ticker.advance(Duration.ofSeconds(10).plusNanos(1));
+      List<Lease> leases = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        leases.add(lb.acquire());
+      }
+      assertThat(leases.stream().filter(l -> l.endpoint().equals(A))).hasSize(2);
+      leases.forEach(Lease::close);
+
+      assertThat(tracker.circuitBreaker(A).getMetrics().getNumberOfNotPermittedCalls()).isZero();
+    }
+  }
+
+  @Test
+  void aRandomizedWait_isDrawnOnceWhenTheBreakerOpens() {
+    CircuitBreakerRegistry randomized =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(4)
+                .waitIntervalFunctionInOpenState(io.github.resilience4j.core.IntervalFunction.ofRandomized(Duration.ofSeconds(10), 0.9))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(CircuitBreakerHealthTracker.clock(ticker))
+                .build());
+    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(randomized);
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
+      fail(lb, A, 4);
+      int trialsSeen = 0;
+      for (int second = 0; second < 20 && trialsSeen == 0; second++) {
+        ticker.advance(Duration.ofSeconds(1));
+        try (Lease lease = lb.acquire()) {
+          if (lease.endpoint().equals(A)) {
+            trialsSeen++;
+            lease.success();
+          }
+        }
+      }
+      assertThat(trialsSeen).as("a trial within the longest draw, 19 s").isEqualTo(1);
+      assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(tracker.circuitBreaker(A).getMetrics().getNumberOfNotPermittedCalls())
+          .as("at most one early ask per 100 ms of waiting")
+          .isLessThanOrEqualTo(20);
+    }
+  }
 }

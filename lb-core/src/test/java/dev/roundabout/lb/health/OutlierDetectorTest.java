@@ -144,7 +144,7 @@ class OutlierDetectorTest {
       fail(one, A, 50);
 
       assertThat(one.pick()).isEqualTo(A);
-      assertThat(detector.ejectedCount()).isZero();
+      assertThat(detector.ejectedCount(ticker.read())).isZero();
     }
   }
 
@@ -160,7 +160,7 @@ class OutlierDetectorTest {
         fail(lb, sick, 5);
       }
 
-      assertThat(detector.ejectedCount()).isEqualTo(3);
+      assertThat(detector.ejectedCount(ticker.read())).isEqualTo(3);
       assertThat(picks(lb, 100)).hasSize(7);
     }
   }
@@ -177,7 +177,7 @@ class OutlierDetectorTest {
   private Set<Endpoint> alternate(OutlierDetector detector, int callsToA) {
     try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
       int toA = 0;
-      while (toA < callsToA && !detectorEjected(detector)) {
+      while (toA < callsToA && detector.ejectedCount(ticker.read()) == 0) {
         try (Lease lease = lb.acquire()) {
           if (lease.endpoint().equals(A)) {
             if (toA++ % 2 == 0) {
@@ -194,23 +194,19 @@ class OutlierDetectorTest {
     }
   }
 
-  private static boolean detectorEjected(OutlierDetector detector) {
-    return detector.ejectedCount() > 0;
-  }
-
   @Test
   void failureRate_needsTheMinimumCalls_andForgetsCallsOutsideTheWindow() {
     OutlierDetector detector =
         OutlierDetector.builder().withoutConsecutiveFailures().failureRate(50, 10, Duration.ofSeconds(10)).build();
     try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
       fail(lb, A, 9);
-      assertThat(detector.ejectedCount()).isZero(); // 9 calls to A: below the minimum
+      assertThat(detector.ejectedCount(ticker.read())).isZero(); // 9 calls to A: below the minimum
       ticker.advance(Duration.ofSeconds(11)); // those fall out of the window
       fail(lb, A, 9);
-      assertThat(detector.ejectedCount()).isZero();
+      assertThat(detector.ejectedCount(ticker.read())).isZero();
       fail(lb, A, 1);
 
-      assertThat(detector.ejectedCount()).isEqualTo(1);
+      assertThat(detector.ejectedCount(ticker.read())).isEqualTo(1);
     }
   }
 
@@ -221,9 +217,9 @@ class OutlierDetectorTest {
     try (LoadBalancer lb =
         LoadBalancer.builder("orders").source(source).ticker(ticker).healthTracker(detector).panicThreshold(0).build()) {
       fail(lb, A, 5);
-      assertThat(detector.ejectedCount()).isEqualTo(1);
+      assertThat(detector.ejectedCount(ticker.read())).isEqualTo(1);
       source.update(List.of(B, C));
-      assertThat(detector.ejectedCount()).isZero();
+      assertThat(detector.ejectedCount(ticker.read())).isZero();
       source.update(List.of(A, B, C));
 
       assertThat(picks(lb, 30)).contains(A); // back as a new endpoint, not ejected
@@ -262,5 +258,41 @@ class OutlierDetectorTest {
     assertThatThrownBy(() -> OutlierDetector.builder().maxEjectionTime(Duration.ofSeconds(10)).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("maxEjectionTime: PT10S (expected: at least baseEjectionTime PT30S)");
+  }
+
+  @Test
+  void theEjectionEndsOnTime_evenWhileAnotherTrackerKeepsTheEndpointOut() {
+    ManualHealthTracker other = new ManualHealthTracker();
+    OutlierDetector detector = OutlierDetector.ofDefaults();
+    try (LoadBalancer lb =
+        LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).picker(Pickers.roundRobin()).ticker(ticker)
+            .healthTracker(HealthTrackers.allOf(other, detector)).panicThreshold(0).build()) {
+      fail(lb, A, 5);
+      other.set(A, EndpointHealth.UNHEALTHY);
+      ticker.advance(Duration.ofSeconds(30));
+      assertThat(detector.ejectedCount(ticker.read())).isZero();
+      fail(lb, B, 5); // the slot A held is free again
+      assertThat(detector.ejectedCount(ticker.read())).isEqualTo(1);
+
+      other.set(A, EndpointHealth.AVAILABLE);
+      assertThat(picks(lb, 30)).containsExactlyInAnyOrder(A, C);
+    }
+  }
+
+  @Test
+  void theMultiplier_stopsGrowingOnceTheEjectionTimeIsCapped() {
+    OutlierDetector detector =
+        OutlierDetector.builder().baseEjectionTime(Duration.ofSeconds(30)).maxEjectionTime(Duration.ofSeconds(60)).build();
+    try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
+      for (int i = 0; i < 10; i++) { // ten ejections in a row: each capped at 60 s
+        fail(lb, A, 5);
+        ticker.advance(Duration.ofSeconds(60));
+      }
+      ticker.advance(Duration.ofSeconds(60)); // two base times in: the multiplier, capped at 2, decays to 0
+      fail(lb, A, 5);
+      ticker.advance(Duration.ofSeconds(30));
+
+      assertThat(picks(lb, 30)).contains(A);
+    }
   }
 }
