@@ -26,7 +26,15 @@ final class Backend implements AutoCloseable {
   private volatile Function<RecordedRequest, MockResponse> behaviour;
 
   Backend(String name) throws IOException {
+    this(name, null);
+  }
+
+  /** A backend serving HTTPS with {@code tls} when it is not null. */
+  Backend(String name, javax.net.ssl.@org.jspecify.annotations.Nullable SSLSocketFactory tls) throws IOException {
     this.name = name;
+    if (tls != null) {
+      server.useHttps(tls);
+    }
     this.behaviour = r -> new MockResponse.Builder().code(200).body(name).build();
     server.setDispatcher(
         new Dispatcher() {
