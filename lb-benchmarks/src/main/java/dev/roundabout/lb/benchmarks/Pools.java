@@ -1,0 +1,40 @@
+package dev.roundabout.lb.benchmarks;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.PickerFactory;
+import dev.roundabout.lb.Pickers;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pools every benchmark shares, so that ours and the peers pick among the same endpoints. */
+public final class Pools {
+  private Pools() {}
+
+  /** {@code count} endpoints 10.x.y.z:8080, weights 1, 2, 3, 4, 1, 2... */
+  public static List<Endpoint> endpoints(int count) {
+    List<Endpoint> endpoints = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      endpoints.add(
+          Endpoint.builder("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), 8080)
+              .weight(1 + i % 4)
+              .build());
+    }
+    return endpoints;
+  }
+
+  /** The factory {@code Pickers.<name>()} returns. */
+  public static PickerFactory picker(String name) {
+    try {
+      return (PickerFactory) Pickers.class.getMethod(name).invoke(null);
+    } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalArgumentException("picker: " + name + " (expected: a method of Pickers)", e);
+    }
+  }
+
+  /** A balancer over {@code count} endpoints with the picker {@code name}. */
+  public static LoadBalancer balancer(String name, int count) {
+    return LoadBalancer.builder("bench").endpoints(endpoints(count)).picker(picker(name)).build();
+  }
+}
