@@ -1,0 +1,16 @@
+package dev.roundabout.lb.benchmarks.peers;
+
+import dev.roundabout.lb.Endpoint;
+import java.util.List;
+
+/** Creates a peer's picker by the name the benchmark's {@code peer} parameter gives. */
+final class Peers {
+  private Peers() {}
+
+  static PeerPicker create(String name, List<Endpoint> endpoints) throws Exception {
+    switch (name) {
+      default:
+        throw new IllegalArgumentException("peer: " + name + " (expected: one of the PeerPickBenchmark values)");
+    }
+  }
+}
