@@ -11,42 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Holds the README's code examples as compiled code, and checks that the two stay the same. */
-class QuickStartTest {
-  private static final String BEGIN = "// quick-start:begin";
-  private static final String END = "// quick-start:end";
-
-  private final List<Endpoint> called = new ArrayList<>();
-
-  @Test
-  void quickStart_runs() {
-    // quick-start:begin
-    LoadBalancer lb = LoadBalancer.builder("orders")
-        .endpoints(List.of(
-            Endpoint.of("10.0.0.1", 8080),
-            Endpoint.builder("10.0.0.2", 8080).weight(3).build()))
-        .picker(Pickers.powerOfTwoChoices())
-        .build();
-
-    try (Lease lease = lb.acquire(PickContext.empty())) {
-      try {
-        call(lease.endpoint());     // your client, any transport
-        lease.success();
-      } catch (IOException e) {
-        lease.failure(e);           // the outcome feeds the balancer
-      }
-    }
-    lb.close();
-    // quick-start:end
-
-    assertThat(called).hasSize(1);
-    assertThat(lb.isClosed()).isTrue();
-  }
-
+/**
+ * Holds the README's health example as compiled code, and checks that the two stay the same (the
+ * quick starts live in the examples module, with their own check).
+ */
+class HealthExampleTest {
   @Test
   void healthExample_builds() {
     // Loopback endpoints: the checker may probe them before the balancer closes.
@@ -75,17 +47,11 @@ class QuickStartTest {
   }
 
   @Test
-  void readme_showsExactlyTheExamplesOfThisClass() throws IOException {
-    String source = Files.readString(Path.of("src/test/java/dev/roundabout/lb/QuickStartTest.java"), StandardCharsets.UTF_8);
+  void readme_showsExactlyTheHealthExampleOfThisClass() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/dev/roundabout/lb/HealthExampleTest.java"), StandardCharsets.UTF_8);
     String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-    String quickStart = dedent(between(source, BEGIN + "\n", "    " + END));
     String health = dedent(between(source, "// health-example:begin\n", "    // health-example:end"));
-    assertThat(readme).contains("```java\n" + quickStart + "```\n");
     assertThat(readme).contains("```java\n" + health + "```\n");
-  }
-
-  private void call(Endpoint endpoint) throws IOException {
-    called.add(endpoint);
   }
 
   private static String between(String text, String begin, String end) {
