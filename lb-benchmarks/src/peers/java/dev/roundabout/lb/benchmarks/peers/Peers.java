@@ -9,6 +9,10 @@ final class Peers {
 
   static PeerPicker create(String name, List<Endpoint> endpoints) throws Exception {
     switch (name) {
+      case "armeriaRoundRobin":
+      case "armeriaWeightedRoundRobin":
+      case "armeriaSticky":
+        return ArmeriaPeers.create(name, endpoints);
       default:
         throw new IllegalArgumentException("peer: " + name + " (expected: one of the PeerPickBenchmark values)");
     }
