@@ -57,7 +57,8 @@ final class DemoRecorder implements Interceptor, LoadBalancerListener {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    String address = chain.request().url().host() + ":" + chain.request().url().port();
+    Endpoint endpoint = chain.request().tag(Endpoint.class); // the balancing interceptor's pick
+    String address = endpoint != null ? endpoint.address() : chain.request().url().host() + ":" + chain.request().url().port();
     String name = names.getOrDefault(address, address);
     PerBackend b = backends.get(name);
     long start = System.nanoTime();

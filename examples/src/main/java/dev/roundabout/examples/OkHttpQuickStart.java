@@ -45,8 +45,7 @@ public final class OkHttpQuickStart {
         .service("orders", orders)                     // http://orders/... is balanced
         .build();
     OkHttpClient client = new OkHttpClient.Builder()
-        .addInterceptor(lbi)
-        .hostnameVerifier(lbi.hostnameVerifier())      // TLS checks the name "orders"
+        .addInterceptor(lbi)                           // TLS still checks the name "orders"
         .build();
 
     Request request = new Request.Builder().url("http://orders/items/7").build();

@@ -186,7 +186,7 @@ public final class LoadBalancer implements AutoCloseable {
     }
     if (s.trials.length > 0) {
       checkNotNull(context, "context");
-      Lease trial = tryTrial(s, now);
+      Lease trial = tryTrial(s, context, now);
       if (trial != null) {
         return trial;
       }
@@ -201,7 +201,7 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   /** A lease on an endpoint on trial whose tracker admits one more trial call, or null. */
-  private @Nullable Lease tryTrial(Snapshot s, long now) {
+  private @Nullable Lease tryTrial(Snapshot s, PickContext context, long now) {
     HealthTracker t = tracker;
     if (t == null) {
       return null;
@@ -211,6 +211,9 @@ public final class LoadBalancer implements AutoCloseable {
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
       Endpoint endpoint = s.trialEndpoints[i];
+      if (context.avoidsAny() && context.avoids(endpoint.address())) {
+        continue; // a retry does not go back to the endpoint it left
+      }
       if (tryTrial(t, endpoint)) {
         return open(s.trials[i], endpoint, now, true);
       }

@@ -96,6 +96,11 @@ public final class PickContext {
     return new PickContext(hasKey, keyHash, more);
   }
 
+  /** Whether {@code endpoint} ({@code host:port}) is among the endpoints this context avoids. */
+  public boolean avoids(Endpoint endpoint) {
+    return avoids(checkNotNull(endpoint, "endpoint").address());
+  }
+
   /** Whether {@code address} ({@code host:port}) is among the endpoints to avoid. */
   boolean avoids(String address) {
     for (String a : avoided) {

@@ -22,10 +22,16 @@ public interface AffinityKey {
   /** The value of the header {@code name} (its first value). */
   static AffinityKey header(String name) {
     requireNonNull(name, "name");
-    return request -> request.header(name);
+    return request -> {
+      java.util.List<String> values = request.headers(name);
+      return values.isEmpty() ? null : values.get(0);
+    };
   }
 
-  /** The value of the cookie {@code name} in the request's {@code Cookie} headers. */
+  /**
+   * The value of the cookie {@code name} in the request's own {@code Cookie} headers (those the
+   * caller set; cookies a {@code CookieJar} adds come later in the chain).
+   */
   static AffinityKey cookie(String name) {
     requireNonNull(name, "name");
     return request -> {

@@ -100,9 +100,11 @@ public final class HttpHealthProbe implements HealthProbe {
         new Callback() {
           @Override
           public void onResponse(Call c, Response response) {
+            boolean healthy;
             try (response) {
-              result.complete(response.isSuccessful());
+              healthy = response.isSuccessful();
             }
+            result.complete(healthy); // after the close: the connection is back in the pool first
           }
 
           @Override

@@ -8,6 +8,7 @@ import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Ticker;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -17,51 +18,52 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.SSLSession;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
+import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.internal.tls.OkHostnameVerifier;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An OkHttp application interceptor that balances calls to logical hosts: a request to
- * {@code http(s)://orders/...} goes to the endpoint the {@code orders} load balancer picks, with
- * the scheme, path, query, headers and body kept and the host and port replaced. Hosts that are
- * not registered pass through untouched.
+ * {@code http(s)://orders/...} goes to the endpoint the {@code orders} load balancer picks. The
+ * URL keeps its logical host (only the port becomes the endpoint's); the attempt's DNS resolves the
+ * logical host to the endpoint. So TLS verifies the server's certificate against the logical name
+ * and sends it as SNI, certificate pins and cookies apply to the logical name, and the pool keeps
+ * each endpoint's connections apart. Scheme, path, query, headers and body are kept. Hosts that are
+ * not registered pass through untouched. (HTTP proxies resolve names themselves: do not route
+ * balanced hosts through one.)
  *
  * <pre>{@code
  * LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder()
  *     .service("orders", ordersLb)
  *     .build();
- * OkHttpClient client = new OkHttpClient.Builder()
- *     .addInterceptor(lbi)
- *     .hostnameVerifier(lbi.hostnameVerifier())   // HTTPS to endpoints given as IP addresses
- *     .build();
+ * OkHttpClient client = new OkHttpClient.Builder().addInterceptor(lbi).build();
  * }</pre>
  *
- * <p>Every attempt holds a {@link Lease}: an {@code IOException} (refused, reset, timeout) or a
- * response the {@link ResponseClassifier} calls a failure counts against the endpoint, anything
- * else for it, with the latency to the response headers; the lease is released when the response
- * body is closed, or at once when the attempt fails. Only {@code IOException}s leave the
- * interceptor: no endpoint available is a {@link NoAvailableEndpointIOException}.
+ * <p>Every attempt holds a {@link Lease}: an {@code IOException} at the endpoint (refused, reset,
+ * timeout) or a response the {@link ResponseClassifier} calls a failure counts against the
+ * endpoint, anything else for it, with the latency to the response headers; the lease is released
+ * when the response body is closed, or at once when the attempt fails. A call the caller cancels
+ * or interrupts counts neither way. The attempt's request carries its {@link Endpoint} as a tag,
+ * for interceptors after this one. Only {@code IOException}s leave the interceptor: no endpoint
+ * available is a {@link NoAvailableEndpointIOException}; an exception of a classifier, an affinity
+ * key or a route is wrapped in an {@code IOException}.
  *
  * <p><b>Retries</b> go to a different endpoint, up to {@link Builder#maxAttempts} attempts, when
- * it is safe: a connection that could not be made (nothing was sent) for any method; any other
- * failure (a failing response, a reset, a timeout) only for idempotent methods (GET, HEAD,
- * OPTIONS, PUT, DELETE) whose body can be sent again (never a one-shot or duplex body). Every
- * retry spends from the {@link RetryBudget}, so that in an outage retries cannot multiply the
- * load. Discarded responses are closed. When the attempts or the budget run out on a failing
- * response, that response is returned as it is; on an exception, it is thrown with the earlier
- * failures added as suppressed. A cancelled call is never retried.
- *
- * <p><b>TLS</b>: OkHttp verifies a server's certificate against the host of the URL, which the
- * interceptor has replaced with the endpoint's address. {@link #hostnameVerifier()} verifies it
- * against the logical service name instead (never against the IP, never skipped): install it on
- * the client when endpoints are IP addresses. No SNI is sent to an IP address.
+ * it is safe: a connection to the endpoint that could not be made before any of the body was
+ * written, for any method; any other failure (a failing response, a reset, a timeout) only for
+ * idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) whose body can be sent again (never a
+ * one-shot or duplex body). Every retry spends from the {@link RetryBudget}, so that in an outage
+ * retries cannot multiply the load; with no other endpoint to go to, there is no retry. Discarded
+ * responses are closed. When the attempts, endpoints or budget run out on a failing response, that
+ * response is returned as it is; on an exception, it is thrown with the earlier failures added as
+ * suppressed. A cancelled call is never retried.
  *
  * <p>Thread-safe; one interceptor may serve any number of clients and calls, including
  * {@code enqueue()} calls.
@@ -76,7 +78,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final RetryBudget budget;
   private final HostHeader hostHeader;
   private final Ticker ticker;
-  private final HostnameVerifier hostnameVerifier = this::verify;
+  private final ConcurrentHashMap<String, Dns> dnsByEndpoint = new ConcurrentHashMap<>();
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -101,58 +103,110 @@ public final class LoadBalancingInterceptor implements Interceptor {
     if (routes == null) {
       return chain.proceed(request);
     }
+    try {
+      return balance(chain, request, service, routes);
+    } catch (RuntimeException e) {
+      throw new IOException("balancing a call to '" + service + "' failed: " + e, e);
+    }
+  }
+
+  private Response balance(Chain chain, Request request, String service, Routes routes) throws IOException {
     LoadBalancer lb = routes.route(request);
     if (lb == null) {
       throw new NoAvailableEndpointIOException(
           service, new IllegalStateException("no route for " + request.method() + " " + request.url().encodedPath()));
     }
     PickContext context = contextOf(request);
+    RequestBody body = request.body();
+    WatchedBody watched = body == null ? null : new WatchedBody(body);
+    Request base = watched == null ? request : request.newBuilder().method(request.method(), watched).build();
     budget.onRequest(ticker.read());
     List<IOException> earlier = new ArrayList<>();
+    Lease lease = firstLease(lb, context, service);
     for (int attempt = 1; ; attempt++) {
-      Lease lease = acquire(lb, context, service, earlier);
       Endpoint endpoint = lease.endpoint();
+      if (watched != null) {
+        watched.reset();
+      }
       Response response;
       try {
-        response = chain.proceed(rewrite(request, endpoint));
+        response = chain.withDns(dnsFor(endpoint)).proceed(rewrite(base, endpoint));
       } catch (IOException e) {
-        lease.failure(e);
-        lease.close();
-        if (attempt < maxAttempts && canRetry(request, e, chain) && budget.tryRetry(ticker.read())) {
-          earlier.add(e);
-          context = context.avoiding(endpoint);
-          continue;
+        if (chain.call().isCanceled() && !isTimeout(e)) {
+          lease.close(); // the caller gave up: says nothing of the endpoint
+          throw withSuppressed(e, earlier);
         }
-        throw withSuppressed(e, earlier);
-      } catch (RuntimeException | Error e) {
-        lease.failure(e);
+        boolean atEndpoint = !isConnectFailure(e) || names(e, endpoint);
+        if (atEndpoint) {
+          lease.failure(e);
+        }
         lease.close();
-        throw e;
+        boolean safe = idempotent(request) || isConnectFailure(e) && atEndpoint && (watched == null || !watched.started());
+        Lease next = null;
+        if (attempt < maxAttempts && safe) {
+          context = context.avoiding(endpoint);
+          next = retryLease(lb, context);
+        }
+        if (next == null) {
+          throw withSuppressed(e, earlier);
+        }
+        earlier.add(e);
+        lease = next;
+        continue;
+      } catch (Throwable t) { // a RuntimeException or Error, or an interruption OkHttp throws undeclared
+        lease.close();
+        throw unchecked(t, earlier);
       }
-      if (!classifier.isFailure(response)) {
+      boolean failed;
+      try {
+        failed = classifier.isFailure(response);
+      } catch (RuntimeException e) {
+        response.close();
+        lease.close();
+        throw new IOException("the response classifier failed on HTTP " + response.code() + ": " + e, e);
+      }
+      if (!failed) {
         lease.success();
         return leased(response, lease);
       }
       lease.failure();
-      if (attempt < maxAttempts && replayable(request) && !chain.call().isCanceled()
-          && budget.tryRetry(ticker.read())) {
-        earlier.add(new IOException("HTTP " + response.code() + " from " + endpoint.address()));
-        response.close();
-        lease.close();
-        context = context.avoiding(endpoint);
-        continue;
+      Lease next = attempt < maxAttempts && idempotent(request) && !chain.call().isCanceled()
+          ? retryLease(lb, context.avoiding(endpoint)) : null;
+      if (next == null) {
+        return leased(response, lease); // the last failing response, as it is
       }
-      return leased(response, lease);
+      context = context.avoiding(endpoint);
+      earlier.add(new IOException("HTTP " + response.code() + " from " + endpoint.address()));
+      response.close();
+      lease.close();
+      lease = next;
     }
   }
 
-  private Lease acquire(LoadBalancer lb, PickContext context, String service, List<IOException> earlier)
-      throws IOException {
+  private Lease firstLease(LoadBalancer lb, PickContext context, String service) throws IOException {
     try {
       return lb.acquire(context);
     } catch (RuntimeException e) { // no available endpoint, or a closed balancer
-      throw withSuppressed(new NoAvailableEndpointIOException(service, e), earlier);
+      throw new NoAvailableEndpointIOException(service, e);
     }
+  }
+
+  /**
+   * A lease for a retry on another endpoint than those {@code context} avoids, if there is one
+   * and the budget allows a retry; null otherwise.
+   */
+  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context) {
+    Lease next;
+    try {
+      next = lb.acquire(context);
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (context.avoids(next.endpoint()) || !budget.tryRetry(ticker.read())) {
+      next.close(); // only endpoints already tried are left, or no budget: no outcome to report
+      return null;
+    }
+    return next;
   }
 
   private PickContext contextOf(Request request) {
@@ -167,34 +221,58 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private Request rewrite(Request request, Endpoint endpoint) {
     HttpUrl url = request.url();
     Request.Builder rewritten =
-        request.newBuilder().url(url.newBuilder().host(endpoint.host()).port(endpoint.port()).build());
-    if (hostHeader == HostHeader.LOGICAL && request.header("Host") == null) {
-      rewritten.header("Host", url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port());
+        request.newBuilder().url(url.newBuilder().port(endpoint.port()).build()).tag(Endpoint.class, endpoint);
+    if (request.header("Host") == null) {
+      rewritten.header("Host", hostHeader == HostHeader.BACKEND ? endpoint.address()
+          : url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port());
     }
     return rewritten.build();
+  }
+
+  /** The DNS of an attempt to {@code endpoint}: the logical host resolves to the endpoint. */
+  private Dns dnsFor(Endpoint endpoint) {
+    return dnsByEndpoint.computeIfAbsent(endpoint.host(), host -> hostname -> Dns.SYSTEM.lookup(host));
   }
 
   private static Response leased(Response response, Lease lease) {
     return response.newBuilder().body(new LeasedBody(response.body(), lease)).build();
   }
 
-  /** Whether a failed attempt of {@code request} may go again. */
-  private static boolean canRetry(Request request, IOException e, Chain chain) {
-    if (chain.call().isCanceled()) {
-      return false;
-    }
-    return connectFailure(e) || replayable(request); // a call timeout cancels the call: no retry then
-  }
-
-  /** A failure to connect: nothing of the request was sent. */
-  private static boolean connectFailure(IOException e) {
+  /** A failure to connect: nothing of the request reached a server. */
+  private static boolean isConnectFailure(IOException e) {
     return e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException;
   }
 
+  /** Whether a connect failure was one to {@code endpoint} (not to a redirect's target). */
+  private static boolean names(IOException e, Endpoint endpoint) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains(endpoint.host()) && (e instanceof UnknownHostException || message.endsWith(":" + endpoint.port()));
+  }
+
+  /** OkHttp's call timeout: the endpoint was too slow, a failure of the endpoint. */
+  private static boolean isTimeout(IOException e) {
+    return e instanceof InterruptedIOException && "timeout".equals(e.getMessage());
+  }
+
   /** An idempotent request whose body can be sent again. */
-  private static boolean replayable(Request request) {
+  private static boolean idempotent(Request request) {
     RequestBody body = request.body();
     return IDEMPOTENT.contains(request.method()) && (body == null || !body.isOneShot() && !body.isDuplex());
+  }
+
+  private static IOException unchecked(Throwable t, List<IOException> earlier) {
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    IOException e;
+    if (t instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      e = new InterruptedIOException("interrupted");
+      e.initCause(t);
+    } else {
+      e = new IOException("the call failed: " + t, t);
+    }
+    return withSuppressed(e, earlier);
   }
 
   private static IOException withSuppressed(IOException e, List<IOException> earlier) {
@@ -206,52 +284,48 @@ public final class LoadBalancingInterceptor implements Interceptor {
     return e;
   }
 
-  /**
-   * Verifies a server certificate against the logical service name when the host connected to is
-   * an endpoint of a registered service (a certificate valid for any one of the services that list
-   * the endpoint is accepted), and against the host itself otherwise. Install it on the client
-   * with {@code OkHttpClient.Builder.hostnameVerifier}.
-   */
-  public HostnameVerifier hostnameVerifier() {
-    return hostnameVerifier;
-  }
+  /** A request body that tells whether its writing began: then the request has reached a server. */
+  private static final class WatchedBody extends RequestBody {
+    private final RequestBody delegate;
+    private volatile boolean started;
 
-  private boolean verify(String host, SSLSession session) {
-    List<String> logical = servicesServedBy(host, session.getPeerPort());
-    if (logical.isEmpty()) {
-      return OkHostnameVerifier.INSTANCE.verify(host, session);
+    WatchedBody(RequestBody delegate) {
+      this.delegate = delegate;
     }
-    for (String service : logical) {
-      if (OkHostnameVerifier.INSTANCE.verify(service, session)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  private List<String> servicesServedBy(String host, int port) {
-    List<String> served = new ArrayList<>();
-    for (Map.Entry<String, Routes> entry : services.entrySet()) {
-      for (LoadBalancer lb : entry.getValue().pools()) {
-        for (Endpoint endpoint : lb.endpoints()) {
-          if (endpoint.port() == port && sameHost(endpoint.host(), host)) {
-            served.add(entry.getKey());
-          }
-        }
-      }
+    void reset() {
+      started = false;
     }
-    return served;
-  }
 
-  private static boolean sameHost(String endpointHost, String host) {
-    String a = endpointHost.startsWith("[") ? endpointHost.substring(1, endpointHost.length() - 1) : endpointHost;
-    String b = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (a.equalsIgnoreCase(b)) {
-      return true;
+    boolean started() {
+      return started;
     }
-    HttpUrl ua = HttpUrl.parse("http://" + (a.contains(":") ? "[" + a + "]" : a) + "/");
-    HttpUrl ub = HttpUrl.parse("http://" + (b.contains(":") ? "[" + b + "]" : b) + "/");
-    return ua != null && ub != null && ua.host().equals(ub.host()); // canonical IPv6 forms
+
+    @Override
+    public @Nullable MediaType contentType() {
+      return delegate.contentType();
+    }
+
+    @Override
+    public long contentLength() throws IOException {
+      return delegate.contentLength();
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return delegate.isOneShot();
+    }
+
+    @Override
+    public boolean isDuplex() {
+      return delegate.isDuplex();
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      started = true;
+      delegate.writeTo(sink);
+    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.roundabout.lb.okhttp;
 
-import dev.roundabout.lb.Ticker;
 import java.util.Arrays;
 
 /**
@@ -66,12 +65,6 @@ public final class RetryBudget {
     }
     retries[slot()]++;
     return true;
-  }
-
-  /** Retries the budget would allow now. */
-  synchronized long available(Ticker ticker) {
-    advance(ticker.read());
-    return Math.max(0, sum(requests) * percent / 100 + (long) minRetriesPerSecond * WINDOW_SECONDS - sum(retries));
   }
 
   private int slot() {

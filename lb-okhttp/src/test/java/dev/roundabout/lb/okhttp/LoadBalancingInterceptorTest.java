@@ -94,7 +94,6 @@ class LoadBalancingInterceptorTest {
     OkHttpClient client =
         new OkHttpClient.Builder()
             .addInterceptor(lbi)
-            .hostnameVerifier(lbi.hostnameVerifier())
             .readTimeout(2, TimeUnit.SECONDS)
             .build();
     clients.add(client);
@@ -374,5 +373,139 @@ class LoadBalancingInterceptorTest {
         return true;
       }
     };
+  }
+
+  @Test
+  void aLogicalHostWithAPort_keepsItInTheHostHeader_andTheAttemptCarriesItsEndpoint() throws Exception {
+    List<Endpoint> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder().service("orders", roundRobin(one)).build();
+    OkHttpClient client = client(lbi).newBuilder()
+        .addInterceptor(chain -> {
+          seen.add(chain.request().tag(Endpoint.class));
+          return chain.proceed(chain.request());
+        })
+        .build();
+    clients.add(client);
+
+    assertThat(get(client, "http://orders:8080/a")).isEqualTo("200 one");
+    assertThat(one.recorded.get(0).getHeaders().get("Host")).isEqualTo("orders:8080");
+    assertThat(seen).containsExactly(one.endpoint());
+  }
+
+  @Test
+  void aRetry_neverGoesBackToTheEndpointItLeft() throws Exception {
+    one.answer(new MockResponse.Builder().code(503).body("busy").build());
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", roundRobin(one)).build());
+
+    assertThat(get(client, "http://orders/x")).isEqualTo("503 busy"); // no other endpoint: no retry
+    assertThat(one.requests).hasValue(1);
+  }
+
+  @Test
+  void aPostIsRetriedOnlyWhenItsConnectionFailedBeforeTheBodyWasWritten() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    // A POST answered by a redirect to a port that refuses: the POST was processed once already.
+    one.answer(new MockResponse.Builder().code(307).setHeader("Location", "http://127.0.0.1:" + closedPort + "/gone").build());
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two)).random(new SplittableRandom(2)));
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
+    for (int i = 0; i < 4; i++) {
+      try (Response response = client.newCall(new Request.Builder().url("http://orders/pay").post(RequestBody.create("{}", MediaType.get("application/json"))).build()).execute()) {
+        assertThat(response.code()).isEqualTo(200); // two's answer
+      } catch (java.net.ConnectException e) {
+        assertThat(e.getMessage()).contains(String.valueOf(closedPort)); // the redirect target, not retried
+      }
+    }
+
+    assertThat(one.requests.get() + two.requests.get()).as("each POST reached one backend once").isEqualTo(4);
+    assertThat(lb.stats().stream().mapToLong(EndpointStats::failures).sum()).as("no endpoint blamed").isZero();
+  }
+
+  @Test
+  void aCancelledCall_countsNeitherWay_andIsNotRetried() throws Exception {
+    one.answer(new MockResponse.Builder().headersDelay(2, TimeUnit.SECONDS).body("late").build());
+    LoadBalancer lb = roundRobin(one, two);
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
+    for (int i = 0; i < 2; i++) {
+      Call call = client.newCall(new Request.Builder().url("http://orders/slow").build());
+      java.util.concurrent.ScheduledExecutorService canceller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      try {
+        canceller.schedule(call::cancel, 100, TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+          assertThat(response.body().string()).isEqualTo("two"); // the call that went to two
+        } catch (IOException e) {
+          assertThat(call.isCanceled()).isTrue();
+        }
+      } finally {
+        canceller.shutdownNow();
+      }
+    }
+
+    assertThat(lb.stats()).allSatisfy(s -> assertThat(s.failures()).isZero());
+    assertThat(one.requests.get()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void exceptionsOfTheCallersParts_leaveAsIOExceptions_andLeakNoLease() {
+    LoadBalancer lb = roundRobin(one);
+    OkHttpClient throwingClassifier = client(LoadBalancingInterceptor.builder().service("orders", lb)
+        .responseClassifier(r -> {
+          throw new IllegalStateException("classifier bug");
+        }).build());
+    assertThatThrownBy(() -> get(throwingClassifier, "http://orders/x"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("classifier bug");
+
+    OkHttpClient throwingKey = client(LoadBalancingInterceptor.builder().service("orders", lb)
+        .affinityKey(r -> {
+          throw new IllegalStateException("key bug");
+        }).build());
+    assertThatThrownBy(() -> get(throwingKey, "http://orders/x"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("balancing a call to 'orders' failed: java.lang.IllegalStateException: key bug");
+  }
+
+  @Test
+  void anInterruptedCaller_getsAnInterruptedIOException_andLeaksNoLease() {
+    LoadBalancer lb = roundRobin(one);
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> get(client, "http://orders/x")).isInstanceOf(java.io.InterruptedIOException.class);
+    } finally {
+      Thread.interrupted(); // clear the flag for the next tests
+    }
+    assertThat(lb.stats().get(0).inFlight()).isZero();
+  }
+
+  @Test
+  void affinityByCookieQueryOrTag_keysThePick() throws Exception {
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two, three)).picker(Pickers.rendezvous()));
+    OkHttpClient byCookie = client(LoadBalancingInterceptor.builder().service("orders", lb).affinityKey(AffinityKey.cookie("sid")).build());
+    OkHttpClient byQuery = client(LoadBalancingInterceptor.builder().service("orders", lb).affinityKey(AffinityKey.queryParameter("user")).build());
+    String home = lb.pick(dev.roundabout.lb.PickContext.ofKey("s-9")).host() + ":" + lb.pick(dev.roundabout.lb.PickContext.ofKey("s-9")).port();
+    Backend expected = backends.stream().filter(b -> b.endpoint().address().equals(home)).findFirst().orElseThrow();
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(call(byCookie, new Request.Builder().url("http://orders/a").header("Cookie", "theme=dark; sid=s-9").build()))
+          .isEqualTo(expected.name);
+      assertThat(get(byQuery, "http://orders/a?user=s-9")).isEqualTo("200 " + expected.name);
+      assertThat(call(byQuery, new Request.Builder().url("http://orders/a").tag(dev.roundabout.lb.PickContext.class, dev.roundabout.lb.PickContext.ofKey("s-9")).build()))
+          .isEqualTo(expected.name);
+    }
+  }
+
+  @Test
+  void routes_byMethod() throws Exception {
+    LoadBalancer reads = balancer("reads", LoadBalancer.builder("reads").endpoints(endpoints(one)));
+    LoadBalancer writes = balancer("writes", LoadBalancer.builder("writes").endpoints(endpoints(two)));
+    OkHttpClient client = client(LoadBalancingInterceptor.builder()
+        .service("shop", Routes.builder().method("post", writes).otherwise(reads).build()).build());
+
+    assertThat(get(client, "http://shop/cart")).isEqualTo("200 one");
+    assertThat(call(client, new Request.Builder().url("http://shop/cart").post(RequestBody.create("{}", MediaType.get("application/json"))).build()))
+        .isEqualTo("two");
   }
 }

@@ -37,44 +37,54 @@ class TlsTest {
 
   @AfterEach
   void stop() {
+    for (OkHttpClient client : clients) {
+      assertThat(client.connectionPool().connectionCount()).isEqualTo(client.connectionPool().idleConnectionCount());
+      client.connectionPool().evictAll();
+      client.dispatcher().executorService().shutdown();
+    }
     lb.close();
     backend.close();
   }
 
-  private OkHttpClient client(LoadBalancingInterceptor lbi, boolean verifyLogicalName) {
-    OkHttpClient.Builder builder =
-        new OkHttpClient.Builder().addInterceptor(lbi).sslSocketFactory(trustRoot.sslSocketFactory(), trustRoot.trustManager());
-    if (verifyLogicalName) {
-      builder.hostnameVerifier(lbi.hostnameVerifier());
-    }
-    return builder.build();
+  private OkHttpClient client(LoadBalancingInterceptor lbi) {
+    OkHttpClient client =
+        new OkHttpClient.Builder().addInterceptor(lbi).sslSocketFactory(trustRoot.sslSocketFactory(), trustRoot.trustManager()).build();
+    clients.add(client);
+    return client;
   }
+
+  private final java.util.List<OkHttpClient> clients = new java.util.ArrayList<>();
 
   @Test
   void theCertificateOfTheLogicalName_isAcceptedFromAnIpEndpoint() throws Exception {
-    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders.test", lb).build(), true);
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders.test", lb).build());
 
     try (Response response = client.newCall(new Request.Builder().url("https://orders.test/x").build()).execute()) {
       assertThat(response.code()).isEqualTo(200);
       assertThat(response.handshake()).isNotNull();
     }
     assertThat(backend.endpoint().host()).isEqualTo("127.0.0.1");
+    assertThat(backend.recorded.get(0).getHandshakeServerNames()).containsExactly("orders.test"); // SNI
   }
 
   @Test
   void aCertificateForAnotherName_isRefused() {
-    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("payments.test", lb).build(), true);
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("payments.test", lb).build());
 
     assertThatThrownBy(() -> client.newCall(new Request.Builder().url("https://payments.test/x").build()).execute())
         .isInstanceOf(SSLPeerUnverifiedException.class);
   }
 
   @Test
-  void withoutTheInterceptorsVerifier_theIpIsCheckedAndRefused() {
-    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders.test", lb).build(), false);
+  void certificatePins_applyToTheLogicalName() {
+    OkHttpClient pinned = client(LoadBalancingInterceptor.builder().service("orders.test", lb).build()).newBuilder()
+        .certificatePinner(new okhttp3.CertificatePinner.Builder()
+            .add("orders.test", "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").build())
+        .build();
+    clients.add(pinned);
 
-    assertThatThrownBy(() -> client.newCall(new Request.Builder().url("https://orders.test/x").build()).execute())
+    assertThatThrownBy(() -> pinned.newCall(new Request.Builder().url("https://orders.test/x").build()).execute())
         .isInstanceOf(SSLPeerUnverifiedException.class)
-        .hasMessageContaining("127.0.0.1");
+        .hasMessageContaining("Certificate pinning failure");
   }
 }
