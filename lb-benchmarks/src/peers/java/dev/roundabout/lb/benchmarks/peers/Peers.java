@@ -13,6 +13,10 @@ final class Peers {
       case "armeriaWeightedRoundRobin":
       case "armeriaSticky":
         return ArmeriaPeers.create(name, endpoints);
+      case "dubboRoundRobin":
+      case "dubboLeastActive":
+      case "dubboConsistentHash":
+        return DubboPeers.create(name, endpoints);
       default:
         throw new IllegalArgumentException("peer: " + name + " (expected: one of the PeerPickBenchmark values)");
     }
