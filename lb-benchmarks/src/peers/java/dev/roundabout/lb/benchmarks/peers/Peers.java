@@ -17,6 +17,11 @@ final class Peers {
       case "dubboLeastActive":
       case "dubboConsistentHash":
         return DubboPeers.create(name, endpoints);
+      case "ribbonRoundRobin":
+      case "ribbonBestAvailable":
+        return RibbonPeers.create(name, endpoints);
+      case "springRoundRobin":
+        return SpringCloudPeers.create(name, endpoints);
       default:
         throw new IllegalArgumentException("peer: " + name + " (expected: one of the PeerPickBenchmark values)");
     }
