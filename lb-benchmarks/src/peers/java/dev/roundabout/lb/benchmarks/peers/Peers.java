@@ -22,6 +22,10 @@ final class Peers {
         return RibbonPeers.create(name, endpoints);
       case "springRoundRobin":
         return SpringCloudPeers.create(name, endpoints);
+      case "grpcRoundRobin":
+      case "grpcLeastRequest":
+      case "grpcRingHash":
+        return GrpcPeers.create(name, endpoints);
       default:
         throw new IllegalArgumentException("peer: " + name + " (expected: one of the PeerPickBenchmark values)");
     }
