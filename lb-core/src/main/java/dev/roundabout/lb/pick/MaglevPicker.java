@@ -33,6 +33,7 @@ final class MaglevPicker implements Picker, KeyWalk.Candidates {
   private final ReadyEndpoints ready;
   private final RandomGenerator random;
   private final @Nullable LoadBound bound;
+  private final boolean walk; // a load bound, or an endpoint in slow start: fixed for this snapshot
 
   MaglevPicker(ReadyEndpoints ready, int tableSize, double loadFactor) {
     int n = ready.size();
@@ -45,6 +46,7 @@ final class MaglevPicker implements Picker, KeyWalk.Candidates {
     this.ready = ready;
     this.random = ready.random();
     this.bound = LoadBound.of(ready, loadFactor);
+    this.walk = KeyWalk.needed(bound, ready);
   }
 
   /**
@@ -149,7 +151,7 @@ final class MaglevPicker implements Picker, KeyWalk.Candidates {
   @Override
   public int pick(PickContext context) {
     int at = (int) Long.remainderUnsigned(HashKeys.keyHash(context, random), table.length);
-    return KeyWalk.needed(bound, ready) ? KeyWalk.choose(this, at, bound, ready) : table[at];
+    return walk ? KeyWalk.choose(this, at, bound, ready) : table[at];
   }
 
   @Override

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The ring is a sorted {@code long[]} built at snapshot time; each point keeps the top 40 bits
  * of its position and, in the low 24 bits, the rank of its endpoint by address (which makes equal
- * positions order the same everywhere). A pick is one binary search. With a load bound or slow
+ * positions order the same everywhere). A pick is one binary search, within the bucket of the
+ * key's top bits (an index of up to 65,536 buckets built with the ring). With a load bound or slow
  * start, a key whose endpoint is full or not admitted walks on clockwise ({@link KeyWalk}).
  *
  * <p>Thread-safe, lock-free, allocation-free.
@@ -37,10 +38,14 @@ final class RingHashPicker implements Picker, KeyWalk.Candidates {
   private static final long RANK_MASK = (1L << RANK_BITS) - 1;
 
   private final long[] ring;
+  /** Where each bucket of positions (the top bits) starts in the ring, so a search spans one bucket. */
+  private final int[] buckets;
+  private final int bucketShift;
   private final int[] indexByRank;
   private final ReadyEndpoints ready;
   private final RandomGenerator random;
   private final @Nullable LoadBound bound;
+  private final boolean walk; // a load bound, or an endpoint in slow start: fixed for this snapshot
 
   RingHashPicker(ReadyEndpoints ready, int pointsPerWeight, int ringSize, double loadFactor) {
     int n = ready.size();
@@ -69,9 +74,25 @@ final class RingHashPicker implements Picker, KeyWalk.Candidates {
       }
     }
     Arrays.sort(ring);
+    int bits = Math.max(1, Math.min(16, 31 - Integer.numberOfLeadingZeros(Math.max(2, ring.length))));
+    this.bucketShift = 64 - bits;
+    this.buckets = new int[(1 << bits) + 1];
+    int p = 0;
+    for (int b = 0; b <= 1 << bits; b++) {
+      while (p < ring.length && bucket(ring[p]) < b) {
+        p++;
+      }
+      buckets[b] = p;
+    }
     this.ready = ready;
     this.random = ready.random();
     this.bound = LoadBound.of(ready, loadFactor);
+    this.walk = KeyWalk.needed(bound, ready);
+  }
+
+  /** The bucket of a ring position: its top bits, in the ring's (signed) order. */
+  private int bucket(long position) {
+    return (int) ((position ^ Long.MIN_VALUE) >>> bucketShift);
   }
 
   /**
@@ -93,14 +114,15 @@ final class RingHashPicker implements Picker, KeyWalk.Candidates {
   @Override
   public int pick(PickContext context) {
     long position = HashKeys.keyHash(context, random) & ~RANK_MASK;
-    int at = Arrays.binarySearch(ring, position);
+    int b = bucket(position);
+    int at = Arrays.binarySearch(ring, buckets[b], buckets[b + 1], position);
     if (at < 0) {
-      at = -at - 1;
+      at = -at - 1; // the first point at or after the position (the next bucket's first, at the end)
     }
     if (at == ring.length) {
       at = 0;
     }
-    return KeyWalk.needed(bound, ready) ? KeyWalk.choose(this, at, bound, ready) : endpointAt(at);
+    return walk ? KeyWalk.choose(this, at, bound, ready) : endpointAt(at);
   }
 
   @Override
