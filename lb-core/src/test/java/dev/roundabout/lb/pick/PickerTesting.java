@@ -60,4 +60,35 @@ final class PickerTesting {
   static boolean isRotationOf(String cycle, String expected) {
     return cycle.length() == expected.length() && (expected + expected).contains(cycle);
   }
+
+  /** Picks {@code perThread} times on each of two threads started together; counts per index of {@code endpoints}. */
+  static int[] pickOnTwoThreads(LoadBalancer lb, List<Endpoint> endpoints, int perThread) throws Exception {
+    java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(endpoints.size());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      Runnable picker = () -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        for (int i = 0; i < perThread; i++) {
+          counts.incrementAndGet(endpoints.indexOf(lb.pick()));
+        }
+      };
+      java.util.concurrent.CompletableFuture<Void> first = java.util.concurrent.CompletableFuture.runAsync(picker, pool);
+      java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(picker, pool);
+      start.countDown();
+      java.util.concurrent.CompletableFuture.allOf(first, second).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    int[] result = new int[endpoints.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = counts.get(i);
+    }
+    return result;
+  }
 }

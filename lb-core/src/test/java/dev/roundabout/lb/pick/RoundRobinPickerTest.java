@@ -15,12 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinPickerTest {
@@ -81,32 +75,14 @@ class RoundRobinPickerTest {
   @Test
   void twoThreads_eachEndpointsShareStaysWithinOnePercent() throws Exception {
     List<Endpoint> endpoints = weighted(1, 1, 1, 1, 1, 1, 1);
-    AtomicIntegerArray counts = new AtomicIntegerArray(endpoints.size());
     int perThread = 50_000;
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    int[] counts;
     try (LoadBalancer lb = LoadBalancer.builder("test").endpoints(endpoints).build()) {
-      CountDownLatch start = new CountDownLatch(1);
-      Runnable picker = () -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          counts.incrementAndGet(endpoints.indexOf(lb.pick()));
-        }
-      };
-      CompletableFuture<Void> first = CompletableFuture.runAsync(picker, pool);
-      CompletableFuture<Void> second = CompletableFuture.runAsync(picker, pool);
-      start.countDown();
-      CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
+      counts = PickerTesting.pickOnTwoThreads(lb, endpoints, perThread);
     }
     double fair = 2.0 * perThread / endpoints.size();
     for (int i = 0; i < endpoints.size(); i++) {
-      assertThat((double) counts.get(i)).as("endpoint %d", i).isCloseTo(fair, org.assertj.core.data.Offset.offset(fair * 0.01));
+      assertThat((double) counts[i]).as("endpoint %d", i).isCloseTo(fair, org.assertj.core.data.Offset.offset(fair * 0.01));
     }
   }
 }

@@ -170,34 +170,15 @@ class WeightedRoundRobinPickerTest {
   @Test
   void twoThreads_eachEndpointsShareStaysWithinOnePercentOfItsWeight() throws Exception {
     List<Endpoint> endpoints = weighted(1, 2, 3, 4, 1, 2, 3);
-    java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(endpoints.size());
     int perThread = 50_000;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    int[] counts;
     try (LoadBalancer lb = LoadBalancer.builder("test").endpoints(endpoints).picker(Pickers.weightedRoundRobin()).build()) {
-      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-      Runnable picker = () -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          counts.incrementAndGet(endpoints.indexOf(lb.pick()));
-        }
-      };
-      java.util.concurrent.CompletableFuture<Void> first = java.util.concurrent.CompletableFuture.runAsync(picker, pool);
-      java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(picker, pool);
-      start.countDown();
-      java.util.concurrent.CompletableFuture.allOf(first, second).get(30, java.util.concurrent.TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
+      counts = PickerTesting.pickOnTwoThreads(lb, endpoints, perThread);
     }
     int totalWeight = 16;
     for (int i = 0; i < endpoints.size(); i++) {
       double fair = 2.0 * perThread * endpoints.get(i).weight() / totalWeight;
-      assertThat((double) counts.get(i)).as("endpoint %d", i)
-          .isCloseTo(fair, org.assertj.core.data.Offset.offset(fair * 0.01));
+      assertThat((double) counts[i]).as("endpoint %d", i).isCloseTo(fair, org.assertj.core.data.Offset.offset(fair * 0.01));
     }
   }
 }
