@@ -133,13 +133,13 @@ public final class Demo {
     at(script, d, 0.60, () -> {
       Endpoint endpoint = drained.endpoint();
       source.remove(endpoint); // no new call goes to it; calls in flight complete
-      recorder.drained(drained.name);
       drained.shutDownGracefully(1);
       recorder.event(drained.name + " shut down: stopped accepting, finished its requests in flight, exited");
     });
     at(script, d, 0.70, () -> {
       try {
         failing.revive();
+        recorder.cameBack(failing.name);
         recorder.event(failing.name + " is back");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -172,6 +172,12 @@ public final class Demo {
     for (Thread thread : clients) {
       join(thread);
     }
+    script.shutdown(); // a step under way (a drain waiting for its server) finishes first
+    try {
+      script.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     script.shutdownNow();
     DemoResult result = new DemoResult(picker, recorder);
     result.print(out);
@@ -192,17 +198,17 @@ public final class Demo {
     Request request = new Request.Builder().url("http://demo/work").build();
     while (System.nanoTime() < deadline) {
       long start = System.nanoTime();
-      recorder.requests.incrementAndGet();
       try (Response response = client.newCall(request).execute()) {
         response.body().string();
         if (!response.isSuccessful()) {
           recorder.failed.incrementAndGet();
           recorder.event("request failed: HTTP " + response.code());
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         recorder.failed.incrementAndGet();
         recorder.event("request failed: " + e);
       }
+      recorder.requests.incrementAndGet(); // counted when done: attempts - requests is the retries so far
       recorder.clientLatencies.add(System.nanoTime() - start);
     }
   }

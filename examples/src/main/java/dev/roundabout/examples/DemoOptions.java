@@ -102,7 +102,7 @@ final class DemoOptions {
       } else if (t.endsWith("m")) {
         d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
       }
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | ArithmeticException e) {
       d = null;
     }
     if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {

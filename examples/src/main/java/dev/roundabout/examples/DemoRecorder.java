@@ -29,6 +29,7 @@ final class DemoRecorder implements Interceptor, LoadBalancerListener {
   final AtomicLong attempts = new AtomicLong();
   final Latencies clientLatencies = new Latencies();
   private final Map<String, Long> drainedAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> cameBackAt = new ConcurrentHashMap<>();
   /** Picks made before a removal may still be sent just after it: this much grace. */
   static final long DRAIN_GRACE_NANOS = 50_000_000L;
   private volatile String slowBackend;
@@ -42,6 +43,7 @@ final class DemoRecorder implements Interceptor, LoadBalancerListener {
     final AtomicInteger ejections = new AtomicInteger();
     final AtomicInteger restorations = new AtomicInteger();
     final AtomicInteger afterDrain = new AtomicInteger();
+    final AtomicInteger servedAfterComeback = new AtomicInteger(); // successful attempts after it came back
     final AtomicInteger recent = new AtomicInteger(); // attempts since the last progress line
     final Latencies latencies = new Latencies();
   }
@@ -84,6 +86,8 @@ final class DemoRecorder implements Interceptor, LoadBalancerListener {
         b.latencies.add(System.nanoTime() - start);
         if (response.code() >= 500) {
           b.failures.incrementAndGet();
+        } else if (cameBackAt.containsKey(name) && start - cameBackAt.get(name) > 0) {
+          b.servedAfterComeback.incrementAndGet();
         }
       }
       return response;
@@ -95,12 +99,9 @@ final class DemoRecorder implements Interceptor, LoadBalancerListener {
     }
   }
 
-  /**
-   * Marks that {@code backend} left the balancer now: no attempt should reach it from here on,
-   * but for those picked before the removal and sent within {@link #DRAIN_GRACE_NANOS}.
-   */
-  void drained(String backend) {
-    drainedAt.put(backend, System.nanoTime() + DRAIN_GRACE_NANOS);
+  /** Marks that {@code backend} is up again (after the script revived it). */
+  void cameBack(String backend) {
+    cameBackAt.put(backend, System.nanoTime());
   }
 
   /** Marks that {@code backend} is slow (or no longer), to measure its share meanwhile. */
@@ -144,8 +145,13 @@ final class DemoRecorder implements Interceptor, LoadBalancerListener {
     event(name(endpoint) + " passed its health checks");
   }
 
+  /**
+   * The balancer applied the removal: no attempt should reach the endpoint from here on, but for
+   * those picked just before it and sent within {@link #DRAIN_GRACE_NANOS}.
+   */
   @Override
   public void onEndpointRemoved(String balancer, Endpoint endpoint) {
+    drainedAt.put(name(endpoint), System.nanoTime() + DRAIN_GRACE_NANOS);
     event(name(endpoint) + " removed from the endpoint source (draining)");
   }
 

@@ -24,6 +24,8 @@ public final class QuickStart {
         .picker(Pickers.powerOfTwoChoices())
         .build();
 
+    Endpoint next = lb.pick();      // a plain pick: no lease, no outcome
+
     try (Lease lease = lb.acquire(PickContext.empty())) {
       try {
         call(lease.endpoint());     // your client, any transport

@@ -25,6 +25,7 @@ class DemoTest {
     DemoRecorder.PerBackend failing = result.backends.get("b3");
     assertThat(failing.ejections.get()).as("b3 ejected or failed its checks\n%s", printed).isPositive();
     assertThat(failing.restorations.get()).as("b3 restored\n%s", printed).isPositive();
+    assertThat(failing.servedAfterComeback.get()).as("b3 served again after it came back\n%s", printed).isPositive();
     assertThat(result.backends.get("b4").afterDrain.get()).as("attempts to b4 after its removal\n%s", printed).isZero();
     assertThat(printed).contains("not one request failed", "b4 removed from the endpoint source", "b3 is back");
   }
@@ -33,7 +34,8 @@ class DemoTest {
   void badOptions_printTheUsage_andExitWith2() {
     for (String[] args : new String[][] {
         {"--picker", "fastest"}, {"--duration", "0s"}, {"--duration", "soon"}, {"--clients", "0"},
-        {"--clients", "many"}, {"--seed", "x"}, {"--verbose"}, {"--picker"}}) {
+        {"--clients", "many"}, {"--seed", "x"}, {"--verbose"}, {"--picker"},
+        {"--duration", "999999999999999999m"}}) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int code = Demo.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(code).as(String.join(" ", args)).isEqualTo(2);
