@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * only for itself. Needs no table, and costs O(n) per pick: a hash (and with weights a logarithm)
  * per endpoint.
  *
- * <p>Logarithms come from {@link Logarithm}, plain IEEE arithmetic whose results are the same on
- * every JVM, so the mapping is too. With a load bound, a key whose endpoint is full goes to the best-scoring
+ * <p>Logarithms come from {@link StrictMath}, whose results are the same on every JVM, so the
+ * mapping is too. With a load bound, a key whose endpoint is full goes to the best-scoring
  * endpoint with room (one more pass); with slow start, an endpoint not admitted hands the key to
  * its next in score order. Equal scores, which need equal 64-bit hashes, rank by address hash.
  *
@@ -125,7 +125,7 @@ final class RendezvousPicker implements Picker {
   private double score(long key, int index, double[] w) {
     long h = XxHash64.hashLong(key, seeds[index]);
     double u = ((h >>> 12) + 0.5) * 0x1.0p-52; // exactly representable, in (0, 1)
-    return w[index] / -Logarithm.ln(u);
+    return w[index] / -StrictMath.log(u);
   }
 
   /** Whether (hash a, tie b) ranks below (hash c, tie d), all unsigned. */
