@@ -20,10 +20,12 @@ final class LeastConnectionsPicker implements Picker {
 
   private final ReadyEndpoints ready;
   private final int[] weights;
+  private final boolean ramping; // an endpoint in slow start: fixed for this snapshot
 
   private LeastConnectionsPicker(ReadyEndpoints ready) {
     this.ready = ready;
     this.weights = Loads.weights(ready);
+    this.ramping = ready.ramping();
   }
 
   @Override
@@ -33,7 +35,6 @@ final class LeastConnectionsPicker implements Picker {
       return 0;
     }
     int start = ready.random().nextInt(n);
-    boolean ramping = ready.ramping();
     int best = -1;
     int bestLoad = 0;
     int bestWeight = 1;

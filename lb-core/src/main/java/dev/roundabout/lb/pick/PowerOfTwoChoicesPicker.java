@@ -20,11 +20,13 @@ final class PowerOfTwoChoicesPicker implements Picker {
   private final ReadyEndpoints ready;
   private final RandomGenerator random;
   private final int[] weights;
+  private final boolean ramping; // an endpoint in slow start: fixed for this snapshot
 
   private PowerOfTwoChoicesPicker(ReadyEndpoints ready) {
     this.ready = ready;
     this.random = ready.random();
     this.weights = Loads.weights(ready);
+    this.ramping = ready.ramping();
   }
 
   @Override
@@ -39,7 +41,7 @@ final class PowerOfTwoChoicesPicker implements Picker {
       b++; // b is uniform over the n - 1 endpoints other than a
     }
     int lighter = Loads.lighter(ready.inFlight(b) + 1, weights[b], ready.inFlight(a) + 1, weights[a]) ? b : a;
-    if (!ready.ramping() || ready.admit(lighter)) {
+    if (!ramping || ready.admit(lighter)) {
       return lighter;
     }
     int other = lighter == a ? b : a; // slow start turned the lighter away
