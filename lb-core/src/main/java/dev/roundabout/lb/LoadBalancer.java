@@ -6,7 +6,6 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
-import dev.roundabout.lb.health.EndpointHealth;
 import dev.roundabout.lb.health.HealthContext;
 import dev.roundabout.lb.health.HealthTracker;
 import dev.roundabout.lb.internal.SerialExecutor;
@@ -485,12 +484,6 @@ public final class LoadBalancer implements AutoCloseable {
       return false;
     }
     long now = ticker.read();
-    EndpointHealth[] healthBefore = new EndpointHealth[allStates.length];
-    boolean[] rampBefore = new boolean[allStates.length];
-    for (int i = 0; i < allStates.length; i++) {
-      healthBefore[i] = allStates[i].health();
-      rampBefore[i] = allStates[i].ramping;
-    }
     Readiness readiness = Readiness.compute(name, allStates, readinessOptions, now);
     long refreshAt = Snapshot.NEVER;
     if (readiness.refreshDelayNanos != Long.MAX_VALUE) {
@@ -512,12 +505,6 @@ public final class LoadBalancer implements AutoCloseable {
           picker = checkNotNull(pickerFactory.create(ready), "picker");
         } catch (RuntimeException e) {
           logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
-          for (int i = 0; i < allStates.length; i++) { // undo what readiness marked
-            if (healthBefore[i] != null) {
-              allStates[i].health(healthBefore[i]);
-            }
-            allStates[i].ramping = rampBefore[i];
-          }
           explainRefusal(endpoints.size(), e);
           if (!listChanged) { // a due refresh: try again in a while, not at every pick
             Snapshot current0 = snapshot;
@@ -531,6 +518,7 @@ public final class LoadBalancer implements AutoCloseable {
       }
     }
     boolean wasPanic = current.panic;
+    readiness.commit(allStates);
     publish(new Snapshot(ready, picker, readiness, endpoints, allStates, readiness.unavailableMessage, refreshAt, false));
     announcer.readinessChanged(readiness, wasPanic, endpoints.size());
     return true;

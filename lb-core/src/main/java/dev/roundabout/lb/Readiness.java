@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * fractions), the endpoints on trial, the health transitions since the last computation, and when
  * to compute again.
  *
- * <p>Not thread-safe: confined to the update path. Marks the states it reads (health, slow start).
+ * <p>Not thread-safe: confined to the update path. Changes no state until {@link #commit}.
  */
 final class Readiness {
   private static final Logger logger = LoggerFactory.getLogger(Readiness.class);
@@ -39,6 +39,10 @@ final class Readiness {
   final long refreshDelayNanos;
   /** Endpoints whose health changed since the last computation: state, from, to. */
   final List<Transition> transitions;
+  private final EndpointHealth[] health;
+  private final boolean[] ramping;
+  private final long[] rampStart;
+  private final boolean[] rampPending;
 
   /** A change of one endpoint's health. */
   static final class Transition {
@@ -76,7 +80,11 @@ final class Readiness {
       int available,
       String unavailableMessage,
       long refreshDelayNanos,
-      List<Transition> transitions) {
+      List<Transition> transitions,
+      EndpointHealth[] health,
+      boolean[] ramping,
+      long[] rampStart,
+      boolean[] rampPending) {
     this.ready = ready;
     this.readyEndpoints = endpointsOf(ready);
     this.ramp = ramp;
@@ -87,6 +95,10 @@ final class Readiness {
     this.unavailableMessage = unavailableMessage;
     this.refreshDelayNanos = refreshDelayNanos;
     this.transitions = transitions;
+    this.health = health;
+    this.ramping = ramping;
+    this.rampStart = rampStart;
+    this.rampPending = rampPending;
   }
 
   /** Computes the readiness of {@code states} (the whole list, in order) at {@code now}. */
@@ -94,57 +106,66 @@ final class Readiness {
     int n = states.length;
     List<Transition> transitions = new ArrayList<>();
     Map<EndpointHealth, Integer> counts = new EnumMap<>(EndpointHealth.class);
-    List<EndpointState> available = new ArrayList<>(n);
-    List<EndpointState> trials = new ArrayList<>();
-    for (EndpointState state : states) {
-      EndpointHealth health = healthOf(name, options.tracker, state.endpoint(), now);
+    // What this computation would make of each state; committed only when the snapshot is built.
+    EndpointHealth[] health = new EndpointHealth[n];
+    boolean[] ramping = new boolean[n];
+    long[] rampStart = new long[n];
+    boolean[] rampPending = new boolean[n];
+    List<Integer> available = new ArrayList<>(n);
+    List<Integer> known = new ArrayList<>(n);
+    List<Integer> trials = new ArrayList<>();
+    boolean slowStart = options.slowStartNanos > 0;
+    for (int i = 0; i < n; i++) {
+      EndpointState state = states[i];
+      EndpointHealth h = healthOf(name, options.tracker, state.endpoint(), now);
       EndpointHealth before = state.health();
-      if (before != null && before != health) {
-        transitions.add(new Transition(state.endpoint(), before, health));
-        if (health == EndpointHealth.AVAILABLE && options.slowStartNanos > 0) {
-          startRamp(state, now);
-        }
+      ramping[i] = state.ramping;
+      rampStart[i] = state.rampStartNanos;
+      rampPending[i] = state.rampWhenAvailable;
+      boolean rampNow = false;
+      if (before != null && before != h) {
+        transitions.add(new Transition(state.endpoint(), before, h));
+        rampNow = h == EndpointHealth.AVAILABLE;
       }
-      if (health == EndpointHealth.AVAILABLE && state.rampWhenAvailable) {
-        state.rampWhenAvailable = false;
-        if (options.slowStartNanos > 0) {
-          startRamp(state, now);
-        }
+      if (h == EndpointHealth.AVAILABLE && rampPending[i]) {
+        rampPending[i] = false;
+        rampNow = true;
       }
-      state.health(health);
-      counts.merge(health, 1, Integer::sum);
-      if (health == EndpointHealth.AVAILABLE) {
-        available.add(state);
-      } else if (health == EndpointHealth.TRIAL) {
-        trials.add(state);
+      if (rampNow && slowStart) {
+        ramping[i] = true;
+        rampStart[i] = now;
+      }
+      health[i] = h;
+      counts.merge(h, 1, Integer::sum);
+      if (h == EndpointHealth.AVAILABLE) {
+        available.add(i);
+      } else if (h == EndpointHealth.TRIAL) {
+        trials.add(i);
+      }
+      // Endpoints never checked yet (UNKNOWN) count neither for nor against panic, and panic
+      // does not send them calls: they wait for their first passing check.
+      if (h != EndpointHealth.UNKNOWN) {
+        known.add(i);
       }
     }
-    // Endpoints never checked yet (UNKNOWN) count neither for nor against panic, and panic does
-    // not send them calls: they wait for their first passing check.
-    List<EndpointState> known = new ArrayList<>(n);
-    for (EndpointState state : states) {
-      if (state.health() != EndpointHealth.UNKNOWN) {
-        known.add(state);
-      }
-    }
-    int considered = known.size();
     boolean panic = options.panicThreshold > 0
-        && considered > 0
-        && (long) available.size() * 100 < (long) options.panicThreshold * considered;
-    EndpointState[] ready = (panic ? known : available).toArray(new EndpointState[0]);
-    EndpointState[] onTrial = panic ? new EndpointState[0] : trials.toArray(new EndpointState[0]);
+        && !known.isEmpty()
+        && (long) available.size() * 100 < (long) options.panicThreshold * known.size();
+    List<Integer> readyIndexes = panic ? known : available;
+    EndpointState[] ready = statesAt(states, readyIndexes);
+    EndpointState[] onTrial = panic ? new EndpointState[0] : statesAt(states, trials);
 
     long delay = Long.MAX_VALUE;
     double[] ramp = null;
-    if (options.slowStartNanos > 0) {
-      for (int i = 0; i < ready.length; i++) {
-        EndpointState state = ready[i];
-        if (!state.ramping) {
+    if (slowStart) {
+      for (int r = 0; r < ready.length; r++) {
+        int i = readyIndexes.get(r);
+        if (!ramping[i]) {
           continue;
         }
-        long elapsed = now - state.rampStartNanos;
+        long elapsed = now - rampStart[i];
         if (elapsed >= options.slowStartNanos || elapsed < 0) {
-          state.ramping = false;
+          ramping[i] = false;
           continue;
         }
         if (ramp == null) {
@@ -153,7 +174,7 @@ final class Readiness {
         }
         long step = Math.max(1, options.slowStartNanos / RAMP_STEPS);
         long steps = elapsed / step; // whole steps: between steps the offer, and the picker, stay the same
-        ramp[i] = Math.max(options.slowStartMinPercent / 100.0, Math.min(1.0, steps / (double) RAMP_STEPS));
+        ramp[r] = Math.max(options.slowStartMinPercent / 100.0, Math.min(1.0, steps / (double) RAMP_STEPS));
         delay = Math.min(delay, step - elapsed % step);
       }
     }
@@ -164,12 +185,30 @@ final class Readiness {
       delay = Math.max(delay, MIN_REFRESH_NANOS);
     }
     return new Readiness(
-        ready, ramp, onTrial, panic, available.size(), unavailableMessage(name, n, counts), delay, transitions);
+        ready, ramp, onTrial, panic, available.size(), unavailableMessage(name, n, counts), delay, transitions,
+        health, ramping, rampStart, rampPending);
   }
 
-  private static void startRamp(EndpointState state, long now) {
-    state.ramping = true;
-    state.rampStartNanos = now;
+  /**
+   * Writes what this computation made of each state (health, slow start) into {@code states}, the
+   * array it was computed from: called once the snapshot built from it is published.
+   */
+  void commit(EndpointState[] states) {
+    for (int i = 0; i < states.length; i++) {
+      EndpointState state = states[i];
+      state.health(health[i]);
+      state.ramping = ramping[i];
+      state.rampStartNanos = rampStart[i];
+      state.rampWhenAvailable = rampPending[i];
+    }
+  }
+
+  private static EndpointState[] statesAt(EndpointState[] states, List<Integer> indexes) {
+    EndpointState[] result = new EndpointState[indexes.size()];
+    for (int r = 0; r < result.length; r++) {
+      result[r] = states[indexes.get(r)];
+    }
+    return result;
   }
 
   private static EndpointHealth healthOf(String name, @Nullable HealthTracker tracker, Endpoint endpoint, long now) {
