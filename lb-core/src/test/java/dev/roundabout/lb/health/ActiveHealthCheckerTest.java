@@ -1,5 +1,6 @@
 package dev.roundabout.lb.health;
 
+import static dev.roundabout.lb.health.HealthTesting.picks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,10 +12,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,29 +71,21 @@ class ActiveHealthCheckerTest {
     return Math.round((ticker.read() - start) / 1e9);
   }
 
-  private static Set<Endpoint> picks(LoadBalancer lb) {
-    Set<Endpoint> seen = new HashSet<>();
-    for (int i = 0; i < 20; i++) {
-      seen.add(lb.pick());
-    }
-    return seen;
-  }
-
   @Test
   void twoFailedChecks_makeAnEndpointUnhealthy_andTwoGoodOnesHealthyAgain() {
     start = ticker.read();
     try (LoadBalancer lb = balancer(checker(scripted).jitterPercent(0).build(), List.of(A, B))) {
       answers.put(A.address(), false);
       scheduler.advance(Duration.ZERO); // first checks, at once without jitter
-      assertThat(picks(lb)).contains(A); // one failure is not enough
+      assertThat(picks(lb, 20)).contains(A); // one failure is not enough
       scheduler.advance(INTERVAL);
-      assertThat(picks(lb)).containsExactly(B);
+      assertThat(picks(lb, 20)).containsExactly(B);
 
       answers.put(A.address(), true);
       scheduler.advance(INTERVAL);
-      assertThat(picks(lb)).containsExactly(B); // one good check is not enough
+      assertThat(picks(lb, 20)).containsExactly(B); // one good check is not enough
       scheduler.advance(INTERVAL);
-      assertThat(picks(lb)).containsExactlyInAnyOrder(A, B);
+      assertThat(picks(lb, 20)).containsExactlyInAnyOrder(A, B);
       assertThat(events).containsExactly("failed 10.0.0.1 at 5", "passed 10.0.0.1 at 15");
     }
   }
@@ -106,7 +97,7 @@ class ActiveHealthCheckerTest {
 
       scheduler.advance(INTERVAL.multipliedBy(10).dividedBy(100)); // the first checks come within the jitter
 
-      assertThat(picks(lb)).containsExactlyInAnyOrder(A, B);
+      assertThat(picks(lb, 20)).containsExactlyInAnyOrder(A, B);
     }
   }
 
@@ -261,7 +252,7 @@ class ActiveHealthCheckerTest {
       answers.put(d.address(), false);
       source.update(List.of(A, B, c, d)); // three new endpoints, unknown: 1 of 4 available, yet no panic
 
-      assertThat(picks(lb)).containsExactly(A);
+      assertThat(picks(lb, 20)).containsExactly(A);
     }
   }
 

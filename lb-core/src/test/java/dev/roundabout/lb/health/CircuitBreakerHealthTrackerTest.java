@@ -1,5 +1,7 @@
 package dev.roundabout.lb.health;
 
+import static dev.roundabout.lb.health.HealthTesting.fail;
+import static dev.roundabout.lb.health.HealthTesting.picks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,10 +15,8 @@ import dev.roundabout.lb.MutableEndpointSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -65,36 +65,13 @@ class CircuitBreakerHealthTrackerTest {
   }
 
   /** Calls until {@code failures} calls to {@code sick} failed; the others succeed. */
-  private static void fail(LoadBalancer lb, Endpoint sick, int failures) {
-    int failed = 0;
-    for (int call = 0; failed < failures; call++) {
-      assertThat(call).isLessThan(1_000);
-      try (Lease lease = lb.acquire()) {
-        if (lease.endpoint().equals(sick)) {
-          lease.failure(new IOException("refused"));
-          failed++;
-        } else {
-          lease.success();
-        }
-      }
-    }
-  }
-
-  private static Set<Endpoint> picks(LoadBalancer lb) {
-    Set<Endpoint> seen = new HashSet<>();
-    for (int i = 0; i < 30; i++) {
-      seen.add(lb.pick());
-    }
-    return seen;
-  }
-
   @Test
   void anOpenBreaker_takesNoCall_thenGivesItsTrialCalls_andClosesOnSuccess() {
     CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 4);
       assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.OPEN);
-      assertThat(picks(lb)).containsExactlyInAnyOrder(B, C);
+      assertThat(picks(lb, 30)).containsExactlyInAnyOrder(B, C);
 
       ticker.advance(Duration.ofSeconds(10).plusNanos(1)); // the wait is over: trial calls, two at a time
       List<Lease> leases = new ArrayList<>();
@@ -104,12 +81,12 @@ class CircuitBreakerHealthTrackerTest {
       List<Lease> trials = leases.stream().filter(l -> l.endpoint().equals(A)).collect(Collectors.toList());
       assertThat(trials).hasSize(2);
       assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-      assertThat(picks(lb)).doesNotContain(A); // plain picks never take trials
+      assertThat(picks(lb, 30)).doesNotContain(A); // plain picks never take trials
       trials.forEach(Lease::success);
       leases.forEach(Lease::close);
 
       assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-      assertThat(picks(lb)).contains(A);
+      assertThat(picks(lb, 30)).contains(A);
       assertThat(events).containsExactly("10.0.0.1 circuit open", "10.0.0.1 restored");
     }
   }
@@ -123,7 +100,7 @@ class CircuitBreakerHealthTrackerTest {
       fail(lb, A, 2);
 
       assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.OPEN);
-      assertThat(picks(lb)).doesNotContain(A);
+      assertThat(picks(lb, 30)).doesNotContain(A);
       ticker.advance(Duration.ofSeconds(9));
       try (Lease lease = lb.acquire()) {
         assertThat(lease.endpoint()).isNotEqualTo(A); // still waiting
@@ -169,7 +146,7 @@ class CircuitBreakerHealthTrackerTest {
     CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.ofDefaults();
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 100); // resilience4j's defaults: 100 calls, 50% failures, 60 s open, 10 trials
-      assertThat(picks(lb)).doesNotContain(A);
+      assertThat(picks(lb, 30)).doesNotContain(A);
       ticker.advance(Duration.ofSeconds(60).plusNanos(1));
 
       for (int i = 0; i < 10; i++) {

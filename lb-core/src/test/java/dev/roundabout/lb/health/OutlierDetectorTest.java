@@ -1,10 +1,12 @@
 package dev.roundabout.lb.health;
 
+import static dev.roundabout.lb.health.HealthTesting.fail;
+import static dev.roundabout.lb.health.HealthTesting.healthOf;
+import static dev.roundabout.lb.health.HealthTesting.picks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roundabout.lb.Endpoint;
-import dev.roundabout.lb.EndpointStats;
 import dev.roundabout.lb.FakeTicker;
 import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadBalancer;
@@ -12,7 +14,6 @@ import dev.roundabout.lb.LoadBalancerListener;
 import dev.roundabout.lb.Pickers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -51,33 +52,6 @@ class OutlierDetectorTest {
   }
 
   /** Makes calls until {@code failures} of them went to {@code sick} and failed; the others succeed. */
-  private static void fail(LoadBalancer lb, Endpoint sick, int failures) {
-    int failed = 0;
-    for (int call = 0; failed < failures; call++) {
-      assertThat(call).as("calls to reach %s", sick).isLessThan(1_000);
-      try (Lease lease = lb.acquire()) {
-        if (lease.endpoint().equals(sick)) {
-          lease.failure(new java.io.IOException("connection reset"));
-          failed++;
-        } else {
-          lease.success();
-        }
-      }
-    }
-  }
-
-  private static Set<Endpoint> picks(LoadBalancer lb, int count) {
-    Set<Endpoint> seen = new HashSet<>();
-    for (int i = 0; i < count; i++) {
-      seen.add(lb.pick());
-    }
-    return seen;
-  }
-
-  private static EndpointHealth healthOf(LoadBalancer lb, Endpoint endpoint) {
-    return lb.stats().stream().filter(s -> s.endpoint().equals(endpoint)).findFirst().map(EndpointStats::health).orElseThrow();
-  }
-
   @Test
   void fiveConsecutiveFailures_eject_forThirtySeconds_thenTheEndpointIsBack() {
     try (LoadBalancer lb = balancer(OutlierDetector.ofDefaults(), List.of(A, B, C))) {

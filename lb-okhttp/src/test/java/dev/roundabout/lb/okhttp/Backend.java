@@ -1,6 +1,8 @@
 package dev.roundabout.lb.okhttp;
 
 import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.health.EndpointHealth;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -101,6 +103,11 @@ final class Backend implements AutoCloseable {
   Backend healthy() {
     behaviour = r -> new MockResponse.Builder().code(200).body(name).build();
     return this;
+  }
+
+  /** The health {@code lb}'s last snapshot gave this backend. */
+  EndpointHealth healthIn(LoadBalancer lb) {
+    return lb.stats().stream().filter(s -> s.endpoint().equals(endpoint())).findFirst().orElseThrow().health();
   }
 
   Endpoint endpoint() {

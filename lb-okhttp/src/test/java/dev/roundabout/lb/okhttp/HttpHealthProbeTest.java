@@ -78,20 +78,16 @@ class HttpHealthProbeTest {
     try (LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(backend.endpoint(), other.endpoint()))
         .healthTracker(checker).panicThreshold(0).build()) {
       backend.answer(new MockResponse.Builder().code(503).build());
-      await().atMost(Duration.ofSeconds(10)).until(() -> healthOf(lb, backend) == EndpointHealth.UNHEALTHY);
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.healthIn(lb) == EndpointHealth.UNHEALTHY);
       for (int i = 0; i < 20; i++) {
         assertThat(lb.pick()).isEqualTo(other.endpoint());
       }
 
       backend.healthy();
-      await().atMost(Duration.ofSeconds(10)).until(() -> healthOf(lb, backend) == EndpointHealth.AVAILABLE);
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.healthIn(lb) == EndpointHealth.AVAILABLE);
     } finally {
       other.close();
     }
-  }
-
-  private static EndpointHealth healthOf(LoadBalancer lb, Backend backend) {
-    return lb.stats().stream().filter(s -> s.endpoint().equals(backend.endpoint())).findFirst().orElseThrow().health();
   }
 
   @Test

@@ -106,11 +106,6 @@ class LoadBalancingInterceptorTest {
     }
   }
 
-  private static EndpointHealth healthOf(LoadBalancer lb, Backend backend) {
-    return lb.stats().stream().filter(s -> s.endpoint().equals(backend.endpoint())).findFirst()
-        .map(EndpointStats::health).orElseThrow();
-  }
-
   @Test
   void roundRobin_reachesAllThree_withThePathQueryHeadersAndLogicalHostKept() throws Exception {
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", roundRobin(one, two, three)).build());
@@ -153,7 +148,7 @@ class LoadBalancingInterceptorTest {
       assertThat(get(client, "http://orders/x")).as("call %d", i).startsWith("200 ");
     }
 
-    assertThat(healthOf(lb, two)).as("%s; two saw %d requests", lb.stats(), two.requests.get()).isEqualTo(EndpointHealth.EJECTED);
+    assertThat(two.healthIn(lb)).as("%s; two saw %d requests", lb.stats(), two.requests.get()).isEqualTo(EndpointHealth.EJECTED);
   }
 
   @Test
@@ -165,7 +160,7 @@ class LoadBalancingInterceptorTest {
     for (int i = 0; i < 60; i++) {
       assertThat(get(client, "http://orders/x")).startsWith("200 ");
     }
-    assertThat(healthOf(lb, two)).isEqualTo(EndpointHealth.EJECTED);
+    assertThat(two.healthIn(lb)).isEqualTo(EndpointHealth.EJECTED);
     assertThat(two.requests).hasValue(5);
 
     Backend busy = backend("busy").answer(new MockResponse.Builder().code(503).body("busy").build());
@@ -194,7 +189,7 @@ class LoadBalancingInterceptorTest {
     }
 
     assertThat(three.requests).hasValue(3);
-    assertThat(healthOf(lb, three)).isEqualTo(EndpointHealth.EJECTED);
+    assertThat(three.healthIn(lb)).isEqualTo(EndpointHealth.EJECTED);
   }
 
   @Test
