@@ -41,6 +41,12 @@ final class EndpointState {
    */
   private volatile long latencyEwmaNanos = -1;
 
+  /**
+   * Whether the latest outcome said that the endpoint did not answer at all (refused, unreachable,
+   * dropped before answering). Written on the outcome path; read when readiness is computed.
+   */
+  private volatile boolean silent;
+
   /** The health seen at the last rebuild, null before the first. */
   private volatile @Nullable EndpointHealth health;
 
@@ -85,8 +91,22 @@ final class EndpointState {
     IN_FLIGHT.getAndAdd(this, -1);
   }
 
-  void recordOutcome(boolean success, long latencyNanos) {
+  boolean silent() {
+    return silent;
+  }
+
+  /** Records an outcome; returns whether the endpoint's {@link #silent()} fact changed. */
+  boolean recordOutcome(boolean success, long latencyNanos, boolean silentNow) {
+    boolean changed = silent != silentNow;
+    if (changed) {
+      silent = silentNow;
+    }
     (success ? successes : failures).incrementAndGet();
+    recordLatency(latencyNanos);
+    return changed;
+  }
+
+  private void recordLatency(long latencyNanos) {
     long previous = latencyEwmaNanos;
     latencyEwmaNanos =
         previous < 0

@@ -86,6 +86,27 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
+   * Reports that the endpoint could not be reached or never answered: the connection was refused,
+   * could not be made in time, or was dropped before any byte of an answer came back. A failure
+   * like {@link #failure(Throwable)} for health, and one more fact: until the endpoint's next
+   * outcome, the balancer counts it as not answering, and panic (see
+   * {@link LoadBalancer.Builder#panicThreshold}) leaves it out while other endpoints answer. Report
+   * timeouts of a connection that was made with {@link #failure(Throwable)}: a slow endpoint still
+   * answers. Ignored after an earlier report or after {@link #close()}.
+   *
+   * @return true if this report was recorded, false if it was ignored
+   * @throws NullPointerException if {@code cause} is null
+   */
+  public boolean unreachable(Throwable cause) {
+    checkNotNull(cause, "cause");
+    if (!STATE.compareAndSet(this, OPEN, REPORTED)) {
+      return false;
+    }
+    balancer.recordUnreachable(endpointState, balancer.ticker().read() - startNanos, cause);
+    return true;
+  }
+
+  /**
    * Reports that the call failed without an exception (an error response, say). Ignored after an
    * earlier report or after {@link #close()}.
    *

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Health ({@link Builder#healthTracker}) decides which endpoints are offered; a change of
  * health rebuilds the snapshot, so a pick never checks health. When the available share of the
- * pool falls below the {@link Builder#panicThreshold panic threshold}, picks go to every endpoint.
+ * pool falls below the {@link Builder#panicThreshold panic threshold}, picks go to every endpoint
+ * that health has seen, except those whose latest call said they do not answer at all.
  * With {@link Builder#slowStart slow start}, an endpoint that joins or comes back takes a share
  * that grows over a window. Time-driven changes (an ejection that ends, a slow-start step) are
  * applied by the first pick after they are due: while one is pending, a pick reads the clock once.
@@ -326,7 +327,18 @@ public final class LoadBalancer implements AutoCloseable {
 
   /** Called by a {@link Lease} once per call, on the caller's thread. */
   void recordOutcome(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause) {
-    state.recordOutcome(success, latencyNanos);
+    record(state, success, latencyNanos, cause, false);
+  }
+
+  /** Called by a {@link Lease} that reports its endpoint unreachable, on the caller's thread. */
+  void recordUnreachable(EndpointState state, long latencyNanos, Throwable cause) {
+    record(state, false, latencyNanos, cause, true);
+  }
+
+  private void record(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause, boolean silent) {
+    if (state.recordOutcome(success, latencyNanos, silent) && snapshot.panic) {
+      requestRefresh(); // panic leaves out endpoints that do not answer: the offer may change
+    }
     HealthTracker t = tracker;
     if (t != null) {
       try {
@@ -658,10 +670,15 @@ public final class LoadBalancer implements AutoCloseable {
 
     /**
      * Sets the panic threshold in percent, 0 to 100; default {@value #DEFAULT_PANIC_THRESHOLD}.
-     * When fewer than this share of the endpoints are available, the balancer stops trusting
-     * health and picks among all endpoints, rather than pile every call on the few that are left
-     * (as Envoy does). 0 turns panic off: with nothing available, picks then throw
-     * {@link NoAvailableEndpointException}.
+     * When fewer than this share of the endpoints health has seen are available, the balancer
+     * stops trusting health and picks among all of them, rather than pile every call on the few
+     * that are left (as Envoy does): health signals can be wrong, as when every endpoint slows down
+     * under load and the detector ejects most of them. Panic keeps trusting one fact: an endpoint
+     * whose latest call was reported with {@link Lease#unreachable} (the connection was refused,
+     * could not be made, or was dropped before any answer) stays out while at least one other
+     * endpoint answers; when none answers, panic picks among all. Endpoints never checked yet
+     * ({@code UNKNOWN}) count neither way and take no call. 0 turns panic off: with nothing
+     * available, picks then throw {@link NoAvailableEndpointException}.
      *
      * @throws IllegalArgumentException if {@code percent} is outside 0-100
      */

@@ -151,7 +151,18 @@ final class Readiness {
     boolean panic = options.panicThreshold > 0
         && !known.isEmpty()
         && (long) available.size() * 100 < (long) options.panicThreshold * known.size();
-    List<Integer> readyIndexes = panic ? known : available;
+    List<Integer> readyIndexes = available;
+    if (panic) {
+      // Panic distrusts health, not facts: an endpoint whose latest outcome said it does not answer
+      // at all (refused, unreachable) stays out while some other endpoint answers.
+      List<Integer> answering = new ArrayList<>(known.size());
+      for (int i : known) {
+        if (!states[i].silent()) {
+          answering.add(i);
+        }
+      }
+      readyIndexes = answering.isEmpty() ? known : answering;
+    }
     EndpointState[] ready = statesAt(states, readyIndexes);
     EndpointState[] onTrial = panic ? new EndpointState[0] : statesAt(states, trials);
 

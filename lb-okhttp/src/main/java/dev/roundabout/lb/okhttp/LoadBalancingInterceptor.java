@@ -9,17 +9,12 @@ import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Ticker;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -78,7 +73,6 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final RetryBudget budget;
   private final HostHeader hostHeader;
   private final Ticker ticker;
-  private final ConcurrentHashMap<String, Dns> dnsByEndpoint = new ConcurrentHashMap<>();
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -128,30 +122,22 @@ public final class LoadBalancingInterceptor implements Interceptor {
       if (watched != null) {
         watched.reset();
       }
+      EndpointRoute route = new EndpointRoute(service, endpoint, services, chain.getDns(), chain.getSocketFactory());
       Response response;
       try {
-        response = chain.withDns(dnsFor(endpoint)).proceed(rewrite(base, endpoint));
+        Chain routed = chain.withDns(route.dns).withSocketFactory(route.sockets);
+        Request rewritten = rewrite(base, endpoint);
+        response = route.run(() -> routed.proceed(rewritten));
       } catch (IOException e) {
-        if (chain.call().isCanceled() && !isTimeout(e)) {
-          lease.close(); // the caller gave up: says nothing of the endpoint
+        Next next = afterFailure(chain, request, watched, route, lease, e);
+        Lease retry = next == Next.FINAL || attempt >= maxAttempts ? null
+            : retryLease(lb, context.avoiding(endpoint), next == Next.REQUEUE);
+        if (retry == null) {
           throw withSuppressed(e, earlier);
         }
-        boolean atEndpoint = !isConnectFailure(e) || names(e, endpoint);
-        if (atEndpoint) {
-          lease.failure(e);
-        }
-        lease.close();
-        boolean safe = idempotent(request) || isConnectFailure(e) && atEndpoint && (watched == null || !watched.started());
-        Lease next = null;
-        if (attempt < maxAttempts && safe) {
-          context = context.avoiding(endpoint);
-          next = retryLease(lb, context);
-        }
-        if (next == null) {
-          throw withSuppressed(e, earlier);
-        }
+        context = context.avoiding(endpoint);
         earlier.add(e);
-        lease = next;
+        lease = retry;
         continue;
       } catch (Throwable t) { // a RuntimeException or Error, or an interruption OkHttp throws undeclared
         lease.close();
@@ -170,19 +156,58 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return leased(response, lease);
       }
       lease.failure();
-      Lease next = attempt < maxAttempts && idempotent(request) && !chain.call().isCanceled()
-          ? retryLease(lb, context.avoiding(endpoint)) : null;
-      if (next == null) {
+      Lease retry = attempt < maxAttempts && idempotent(request) && !chain.call().isCanceled()
+          ? retryLease(lb, context.avoiding(endpoint), false) : null;
+      if (retry == null) {
         return leased(response, lease); // the last failing response, as it is
       }
       context = context.avoiding(endpoint);
       earlier.add(new IOException("HTTP " + response.code() + " from " + endpoint.address()));
       response.close();
       lease.close();
-      lease = next;
+      lease = retry;
     }
   }
 
+  /** What may follow an attempt that failed with an exception. */
+  private enum Next {
+    /** Nothing of the request reached any server: another endpoint may take it, whatever the method. */
+    REQUEUE,
+    /** The request may have reached the endpoint: another one may take it if it is idempotent. */
+    RETRY,
+    /** No other attempt: the caller gave up, or the failure was not the endpoint's. */
+    FINAL
+  }
+
+  /**
+   * The one decision after an attempt that threw: reports the outcome on the lease (the endpoint's
+   * failure, its silence, or nothing when the failure was not the endpoint's), closes it, and says
+   * what may follow. Decided from what the attempt's DNS and sockets saw and from the exception's
+   * type, never from its message.
+   */
+  private Next afterFailure(Chain chain, Request request, @Nullable WatchedBody watched, EndpointRoute route, Lease lease,
+      IOException e) {
+    boolean timeout = e instanceof InterruptedIOException;
+    if (chain.call().isCanceled() && !isCallTimeout(e)) {
+      lease.close(); // the caller gave up: says nothing of the endpoint
+      return Next.FINAL;
+    }
+    if (route.lastFailure() == EndpointRoute.Place.ELSEWHERE) {
+      lease.close(); // the endpoint answered (a redirect); its target failed
+      return Next.FINAL;
+    }
+    if (route.endpointSilent() && !timeout) {
+      lease.unreachable(e);
+    } else {
+      lease.failure(e);
+    }
+    lease.close();
+    boolean nothingSent = route.neverConnected() && (watched == null || !watched.started());
+    if (nothingSent) {
+      return Next.REQUEUE;
+    }
+    return idempotent(request) ? Next.RETRY : Next.FINAL;
+  }
   private Lease firstLease(LoadBalancer lb, PickContext context, String service) throws IOException {
     try {
       return lb.acquire(context);
@@ -192,17 +217,18 @@ public final class LoadBalancingInterceptor implements Interceptor {
   }
 
   /**
-   * A lease for a retry on another endpoint than those {@code context} avoids, if there is one
-   * and the budget allows a retry; null otherwise.
+   * A lease for another attempt on another endpoint than those {@code context} avoids, if there is
+   * one and, for a retry, the budget allows it; null otherwise. A requeue (nothing of the request
+   * reached a server) costs the budget nothing: it adds no load to any server.
    */
-  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context) {
+  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, boolean requeue) {
     Lease next;
     try {
       next = lb.acquire(context);
     } catch (RuntimeException e) {
       return null;
     }
-    if (context.avoids(next.endpoint()) || !budget.tryRetry(ticker.read())) {
+    if (context.avoids(next.endpoint()) || !requeue && !budget.tryRetry(ticker.read())) {
       next.close(); // only endpoints already tried are left, or no budget: no outcome to report
       return null;
     }
@@ -219,39 +245,20 @@ public final class LoadBalancingInterceptor implements Interceptor {
   }
 
   private Request rewrite(Request request, Endpoint endpoint) {
-    HttpUrl url = request.url();
-    Request.Builder rewritten =
-        request.newBuilder().url(url.newBuilder().port(endpoint.port()).build()).tag(Endpoint.class, endpoint);
-    if (request.header("Host") == null) {
-      rewritten.header("Host", hostHeader == HostHeader.BACKEND ? endpoint.address()
-          : url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port());
+    Request.Builder rewritten = request.newBuilder().tag(Endpoint.class, endpoint);
+    if (hostHeader == HostHeader.BACKEND && request.header("Host") == null) {
+      rewritten.header("Host", endpoint.address());
     }
     return rewritten.build();
-  }
-
-  /** The DNS of an attempt to {@code endpoint}: the logical host resolves to the endpoint. */
-  private Dns dnsFor(Endpoint endpoint) {
-    return dnsByEndpoint.computeIfAbsent(endpoint.host(), host -> hostname -> Dns.SYSTEM.lookup(host));
   }
 
   private static Response leased(Response response, Lease lease) {
     return response.newBuilder().body(new LeasedBody(response.body(), lease)).build();
   }
 
-  /** A failure to connect: nothing of the request reached a server. */
-  private static boolean isConnectFailure(IOException e) {
-    return e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException;
-  }
-
-  /** Whether a connect failure was one to {@code endpoint} (not to a redirect's target). */
-  private static boolean names(IOException e, Endpoint endpoint) {
-    String message = String.valueOf(e.getMessage());
-    return message.contains(endpoint.host()) && (e instanceof UnknownHostException || message.endsWith(":" + endpoint.port()));
-  }
-
-  /** OkHttp's call timeout: the endpoint was too slow, a failure of the endpoint. */
-  private static boolean isTimeout(IOException e) {
-    return e instanceof InterruptedIOException && "timeout".equals(e.getMessage());
+  /** OkHttp's call timeout (the whole call took too long), which also cancels the call. */
+  private static boolean isCallTimeout(IOException e) {
+    return e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException);
   }
 
   /** An idempotent request whose body can be sent again. */

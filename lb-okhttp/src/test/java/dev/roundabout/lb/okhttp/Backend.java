@@ -33,6 +33,12 @@ final class Backend implements AutoCloseable {
 
   /** A backend serving HTTPS with {@code tls} when it is not null. */
   Backend(String name, javax.net.ssl.@org.jspecify.annotations.Nullable SSLSocketFactory tls) throws IOException {
+    this(name, tls, InetAddress.getLoopbackAddress(), 0);
+  }
+
+  /** A backend listening on {@code address}:{@code port} (0: any free port), over HTTPS when {@code tls} is set. */
+  Backend(String name, javax.net.ssl.@org.jspecify.annotations.Nullable SSLSocketFactory tls, InetAddress address, int port)
+      throws IOException {
     this.name = name;
     if (tls != null) {
       server.useHttps(tls);
@@ -48,7 +54,7 @@ final class Backend implements AutoCloseable {
           }
         });
     server.setServerSocketFactory(NoDelayServerSockets.INSTANCE);
-    server.start(InetAddress.getLoopbackAddress(), 0);
+    server.start(address, port);
   }
 
   /**
