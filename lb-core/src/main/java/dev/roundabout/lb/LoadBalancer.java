@@ -114,7 +114,16 @@ public final class LoadBalancer implements AutoCloseable {
     }
     // The source may deliver during subscribe (static and mutable sources do): the update path
     // queues the subscription's close behind that delivery, so nothing is lost either way.
-    EndpointSource.Subscription s = source.subscribe(this::onEndpoints);
+    EndpointSource.Subscription s;
+    try {
+      s = source.subscribe(this::onEndpoints);
+    } catch (RuntimeException | Error e) {
+      // No balancer reaches the caller, so nobody could close it: stop what was started (the
+      // tracker and its threads) and ignore any later delivery. A tracker that failed to start
+      // above is not closed here: it may serve another balancer.
+      close();
+      throw e;
+    }
     updates.execute(() -> {
       if (snapshot.closed) {
         s.close();
