@@ -22,7 +22,10 @@ public final class RetryBudget {
   private final int minRetriesPerSecond;
   private final long[] requests = new long[WINDOW_SECONDS];
   private final long[] retries = new long[WINDOW_SECONDS];
-  private long currentSecond = Long.MIN_VALUE;
+  /** When the current one-second bucket began, in ticker time; compared by differences only. */
+  private long bucketStart;
+  private int slot;
+  private boolean started;
 
   private RetryBudget(int percent, int minRetriesPerSecond) {
     this.percent = percent;
@@ -68,21 +71,29 @@ public final class RetryBudget {
   }
 
   private int slot() {
-    return (int) Math.floorMod(currentSecond, (long) WINDOW_SECONDS);
+    return slot;
   }
 
+  /**
+   * Moves the window to {@code nowNanos}. Time is compared by differences, as
+   * {@code System.nanoTime} requires, so the budget keeps working when the ticker wraps around.
+   */
   private void advance(long nowNanos) {
-    long second = Math.floorDiv(nowNanos, SECOND);
-    if (currentSecond == Long.MIN_VALUE || second - currentSecond >= WINDOW_SECONDS) {
+    long elapsed = nowNanos - bucketStart;
+    if (!started || elapsed >= WINDOW_SECONDS * SECOND) {
       Arrays.fill(requests, 0);
       Arrays.fill(retries, 0);
-      currentSecond = second;
+      bucketStart = nowNanos;
+      slot = 0;
+      started = true;
       return;
     }
-    while (currentSecond < second) {
-      currentSecond++;
-      requests[slot()] = 0;
-      retries[slot()] = 0;
+    while (elapsed >= SECOND) { // at most WINDOW_SECONDS - 1 steps; a negative difference stays put
+      slot = (slot + 1) % WINDOW_SECONDS;
+      requests[slot] = 0;
+      retries[slot] = 0;
+      bucketStart += SECOND;
+      elapsed -= SECOND;
     }
   }
 

@@ -44,6 +44,18 @@ class RetryBudgetTest {
   }
 
   @Test
+  void keepsRefilling_whenTheTickerWrapsAround() {
+    long start = Long.MAX_VALUE - 5 * SECOND; // the ticker wraps 5 seconds in
+    RetryBudget budget = RetryBudget.of(0, 1); // the floor only: 10 retries per 10 s window
+    assertThat(retries(budget, start, 100)).isEqualTo(10);
+
+    long later = start + 12 * SECOND; // past the wrap, and past the window
+    assertThat(retries(budget, later, 100)).as("refilled after the wrap").isEqualTo(10);
+    assertThat(retries(budget, later + 3 * SECOND, 100)).as("still in the window").isZero();
+    assertThat(retries(budget, later + 10 * SECOND, 100)).as("the first bucket left").isEqualTo(10);
+  }
+
+  @Test
   void zeroPercentAndNoFloor_allowsNoRetry() {
     RetryBudget budget = RetryBudget.of(0, 0);
     for (int i = 0; i < 100; i++) {
