@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import okhttp3.OkHttpClient;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +93,62 @@ class HttpHealthProbeTest {
   }
 
   @Test
+  void overHttps_withTheLogicalHost_theCertificateOfThatNameIsVerified_andSentAsSni() throws Exception {
+    HeldCertificate root = new HeldCertificate.Builder().certificateAuthority(0).build();
+    HeldCertificate orders = new HeldCertificate.Builder().addSubjectAlternativeName("orders.test").signedBy(root).build();
+    backend = new Backend("b", new HandshakeCertificates.Builder().heldCertificate(orders).build().sslSocketFactory());
+    HandshakeCertificates trust = new HandshakeCertificates.Builder().addTrustedCertificate(root.certificate()).build();
+    OkHttpClient tls = client.newBuilder().sslSocketFactory(trust.sslSocketFactory(), trust.trustManager()).build();
+    HttpHealthProbe probe = HttpHealthProbe.create(tls).https();
+
+    assertThat(check(probe, backend.endpoint(), Duration.ofSeconds(2))).as("verified against the IP").isFalse();
+    assertThat(check(probe.host("orders.test"), backend.endpoint(), Duration.ofSeconds(2))).isTrue();
+    assertThat(backend.recorded).hasSize(1);
+    assertThat(backend.recorded.get(0).getHandshakeServerNames()).containsExactly("orders.test");
+    assertThat(backend.recorded.get(0).getUrl().host()).isEqualTo("orders.test"); // the Host or :authority the server saw
+    assertThat(check(probe.host("payments.test"), backend.endpoint(), Duration.ofSeconds(2)))
+        .as("a certificate for another name").isFalse();
+  }
+
+  @Test
+  void theProbesOwnClient_runsOnDaemonThreads_thatEndWhenChecksStop() throws Exception {
+    backend = new Backend("b");
+    HttpHealthProbe probe = HttpHealthProbe.create();
+    ActiveHealthChecker checker = ActiveHealthChecker.builder(probe).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(40)).build();
+    try (LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(backend.endpoint())).healthTracker(checker).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.requests.get() >= 3);
+      assertThat(probeThreads()).isNotEmpty().allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> probeThreads().isEmpty());
+    probe.close();
+  }
+
+  @Test
+  void close_endsTheThreadsOfTheProbesOwnClient_atOnce() throws Exception {
+    backend = new Backend("b");
+    HttpHealthProbe probe = HttpHealthProbe.create();
+    assertThat(check(probe, backend.endpoint(), Duration.ofSeconds(2))).isTrue();
+
+    probe.close();
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> probeThreads().isEmpty());
+    assertThat(check(probe, backend.endpoint(), Duration.ofSeconds(2))).as("a check after close").isFalse();
+  }
+
+  private static List<Thread> probeThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && (t.getName().startsWith("roundabout-http-probe") || t.getName().startsWith("OkHttp Dispatcher")))
+        .toList();
+  }
+
+  @Test
   void badInput() {
+    assertThatThrownBy(() -> HttpHealthProbe.create().host("orders:8080"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("host: \"orders:8080\" (expected: a host name, without scheme or port)");
+    assertThatThrownBy(() -> HttpHealthProbe.create().host("https://orders"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("host: \"https://orders\" (expected: a host name, without scheme or port)");
     OkHttpClient balanced = new OkHttpClient.Builder()
         .addInterceptor(LoadBalancingInterceptor.builder()
             .service("x", LoadBalancer.builder("x").endpoints(List.of()).build()).build())
