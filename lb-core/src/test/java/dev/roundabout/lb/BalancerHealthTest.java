@@ -127,6 +127,76 @@ class BalancerHealthTest {
   }
 
   @Test
+  void panic_leavesOutEndpointsReportedUnreachable_whileAnotherAnswers_untilTheyAnswerAgain() {
+    try (LoadBalancer lb = balancer(50, List.of(A, B, C))) {
+      tracker.set(A, EndpointHealth.UNHEALTHY);
+      tracker.set(B, EndpointHealth.EJECTED); // 1 of 3 available: panic over all three
+      assertThat(spread(lb, 300)).containsOnlyKeys(A, B, C);
+
+      unreachable(lb, A);
+      assertThat(spread(lb, 300)).containsOnlyKeys(B, C);
+      unreachable(lb, B);
+      assertThat(spread(lb, 300)).containsOnlyKeys(C);
+
+      tracker.set(A, EndpointHealth.AVAILABLE); // out of panic: health decides again, A is offered
+      assertThat(spread(lb, 300)).containsOnlyKeys(A, C);
+      tracker.set(A, EndpointHealth.UNHEALTHY); // panic again: A still counts as silent, B too
+      assertThat(spread(lb, 300)).containsOnlyKeys(C);
+
+      // A silent endpoint comes back through health, and its next answer (even a failing one)
+      // ends its silence: then panic offers it again.
+      tracker.set(B, EndpointHealth.AVAILABLE);
+      try (Lease lease = leaseOn(lb, B)) {
+        lease.failure();
+      }
+      tracker.set(B, EndpointHealth.EJECTED);
+      assertThat(spread(lb, 300)).containsOnlyKeys(B, C);
+    }
+  }
+
+  @Test
+  void panic_whenEveryEndpointIsUnreachable_picksAmongAll() {
+    try (LoadBalancer lb = balancer(50, List.of(A, B))) {
+      tracker.set(A, EndpointHealth.UNHEALTHY);
+      tracker.set(B, EndpointHealth.UNHEALTHY);
+      unreachable(lb, A);
+      unreachable(lb, B);
+
+      assertThat(spread(lb, 100)).containsOnlyKeys(A, B);
+    }
+  }
+
+  @Test
+  void unreachable_outsidePanic_isAnOrdinaryFailure() {
+    try (LoadBalancer lb = balancer(50, List.of(A, B))) {
+      unreachable(lb, A);
+
+      assertThat(spread(lb, 100)).containsOnlyKeys(A, B);
+      assertThat(lb.stats().get(0).failures()).isEqualTo(1);
+      assertThat(tracker.outcomes).containsExactly(A.address() + " failed");
+    }
+  }
+
+  private static void unreachable(LoadBalancer lb, Endpoint endpoint) {
+    try (Lease lease = leaseOn(lb, endpoint)) {
+      assertThat(lease.unreachable(new java.net.ConnectException("Connection refused"))).isTrue();
+      assertThat(lease.unreachable(new java.net.ConnectException("again"))).as("one report per lease").isFalse();
+    }
+  }
+
+  /** A lease on {@code endpoint}, taken by picking until the balancer offers it. */
+  private static Lease leaseOn(LoadBalancer lb, Endpoint endpoint) {
+    for (int i = 0; i < 1_000; i++) {
+      Lease lease = lb.acquire();
+      if (lease.endpoint().equals(endpoint)) {
+        return lease;
+      }
+      lease.close();
+    }
+    throw new AssertionError(endpoint + " is not offered: " + lb.stats());
+  }
+
+  @Test
   void panicWithNothingAvailable_stillPicks() {
     try (LoadBalancer lb = balancer(LoadBalancer.DEFAULT_PANIC_THRESHOLD, List.of(A, B))) {
       tracker.set(A, EndpointHealth.UNHEALTHY);
