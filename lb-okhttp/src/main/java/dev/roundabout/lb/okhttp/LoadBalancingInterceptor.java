@@ -27,12 +27,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * An OkHttp application interceptor that balances calls to logical hosts: a request to
  * {@code http(s)://orders/...} goes to the endpoint the {@code orders} load balancer picks. The
- * URL keeps its logical host (only the port becomes the endpoint's); the attempt's DNS resolves the
- * logical host to the endpoint. So TLS verifies the server's certificate against the logical name
- * and sends it as SNI, certificate pins and cookies apply to the logical name, and the pool keeps
- * each endpoint's connections apart. Scheme, path, query, headers and body are kept. Hosts that are
- * not registered pass through untouched. (HTTP proxies resolve names themselves: do not route
- * balanced hosts through one.)
+ * request keeps its URL as it is; the attempt's DNS resolves the logical host to the endpoint's
+ * address, and the attempt's sockets connect to the endpoint's port. So TLS verifies the server's
+ * certificate against the logical name and sends it as SNI, the {@code Host} header, certificate
+ * pins and cookies apply to the logical name, and OkHttp's pool keeps each endpoint's connections
+ * apart and reuses them. Hosts that are not registered pass through untouched. (HTTP proxies
+ * resolve names themselves: do not route balanced hosts through one.)
  *
  * <pre>{@code
  * LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder()
@@ -41,27 +41,42 @@ import org.jspecify.annotations.Nullable;
  * OkHttpClient client = new OkHttpClient.Builder().addInterceptor(lbi).build();
  * }</pre>
  *
+ * <p><b>Redirects</b>, which OkHttp follows below this interceptor, go where their URL says: a
+ * redirect within the logical host stays on the attempt's endpoint; one to another registered
+ * service goes to an endpoint its balancer picks (its routes are asked for {@code GET /}; that
+ * hop holds no lease); any other name resolves through the client's own DNS, with OkHttp's own
+ * {@code Host} header. When a redirect's target fails, the endpoint that answered with the
+ * redirect is not blamed and the call is not retried.
+ *
  * <p>Every attempt holds a {@link Lease}: an {@code IOException} at the endpoint (refused, reset,
  * timeout) or a response the {@link ResponseClassifier} calls a failure counts against the
  * endpoint, anything else for it, with the latency to the response headers; the lease is released
- * when the response body is closed, or at once when the attempt fails. A call the caller cancels
- * or interrupts counts neither way. The attempt's request carries its {@link Endpoint} as a tag,
- * for interceptors after this one. Only {@code IOException}s leave the interceptor: no endpoint
- * available is a {@link NoAvailableEndpointIOException}; an exception of a classifier, an affinity
- * key or a route is wrapped in an {@code IOException}.
+ * when the response body is closed, or at once when the attempt fails. An endpoint that could not
+ * be reached or dropped the connection before any byte of an answer is reported with
+ * {@link Lease#unreachable}, which panic takes into account. A call the caller cancels or
+ * interrupts counts neither way. The attempt's request carries its {@link Endpoint} as a tag, for
+ * interceptors after this one. What happened to an attempt is decided from what its DNS and
+ * sockets saw and from exception types, never from the text of a message. Only
+ * {@code IOException}s leave the interceptor: no endpoint available is a
+ * {@link NoAvailableEndpointIOException}; an exception of a classifier, an affinity key or a route
+ * is wrapped in an {@code IOException}.
  *
  * <p><b>Retries</b> go to a different endpoint, up to {@link Builder#maxAttempts} attempts, when
- * it is safe: a connection to the endpoint that could not be made before any of the body was
- * written, for any method; any other failure (a failing response, a reset, a timeout) only for
- * idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) whose body can be sent again (never a
- * one-shot or duplex body). Every retry spends from the {@link RetryBudget}, so that in an outage
- * retries cannot multiply the load; with no other endpoint to go to, there is no retry. Discarded
- * responses are closed. When the attempts, endpoints or budget run out on a failing response, that
- * response is returned as it is; on an exception, it is thrown with the earlier failures added as
- * suppressed. A cancelled call is never retried.
+ * it is safe. When nothing of the request reached the endpoint (its address could not be resolved
+ * or no connection to it could be made, before any of the body was written), the attempt is
+ * <em>requeued</em> on another endpoint, for any method, and a requeue costs the
+ * {@link RetryBudget} nothing: it added no load to any server. Any other failure (a failing
+ * response, a reset, a timeout) is retried only for idempotent methods (GET, HEAD, OPTIONS, PUT,
+ * DELETE) whose body can be sent again (never a one-shot or duplex body), and every such retry
+ * spends from the budget, so that in an outage retries cannot multiply the load; with no other
+ * endpoint to go to, there is no retry. Discarded responses are closed. When the attempts,
+ * endpoints or budget run out on a failing response, that response is returned as it is; on an
+ * exception, it is thrown with the earlier failures added as suppressed. A cancelled call is never
+ * retried.
  *
  * <p>Thread-safe; one interceptor may serve any number of clients and calls, including
- * {@code enqueue()} calls.
+ * {@code enqueue()} calls. It keeps nothing per endpoint: what an attempt needs lives as long as
+ * the attempt and the connections it opened.
  */
 public final class LoadBalancingInterceptor implements Interceptor {
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
