@@ -1,6 +1,7 @@
 package dev.roundabout.lb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -83,5 +84,69 @@ class SerialExecutorTest {
     executor.execute(() -> {});
     assertThat(overlaps).hasValue(0);
     assertThat(counter[0]).isEqualTo(threads * perThread);
+  }
+
+  @Test
+  void onAnExecutor_tasksRunThere_oneDrainForManySubmissions() {
+    List<Runnable> scheduled = new ArrayList<>();
+    SerialExecutor onManual = new SerialExecutor("manual", scheduled::add);
+    List<String> ran = new ArrayList<>();
+    onManual.execute(() -> ran.add("a"));
+    onManual.execute(() -> ran.add("b"));
+
+    assertThat(ran).isEmpty();
+    assertThat(scheduled).hasSize(1);
+    scheduled.remove(0).run();
+    assertThat(ran).containsExactly("a", "b");
+  }
+
+  @Test
+  void drainHere_takesOverAScheduledDrain_andTheLateDrainDoesNothing() {
+    List<Runnable> scheduled = new ArrayList<>();
+    SerialExecutor onManual = new SerialExecutor("manual", scheduled::add);
+    List<String> ran = new ArrayList<>();
+    onManual.execute(() -> ran.add("a"));
+
+    assertThat(onManual.drainHere()).isTrue();
+    assertThat(ran).containsExactly("a");
+    scheduled.remove(0).run();
+    assertThat(ran).containsExactly("a");
+  }
+
+  @Test
+  void checkInSerializedPath_failsOutside_andPassesInside() {
+    SerialExecutor named = new SerialExecutor("orders updates", Runnable::run);
+    assertThatThrownBy(named::checkInSerializedPath)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("called on thread " + Thread.currentThread().getName()
+            + " (expected: inside the serialized path of orders updates)");
+    List<String> ran = new ArrayList<>();
+    named.execute(() -> {
+      named.checkInSerializedPath();
+      ran.add("checked");
+    });
+    assertThat(ran).containsExactly("checked");
+  }
+
+  @Test
+  void anError_isRethrownOnceTheQueueIsDrained() {
+    List<String> order = new ArrayList<>();
+    assertThatThrownBy(() -> executor.execute(() -> {
+      executor.execute(() -> order.add("after"));
+      throw new AssertionError("boom");
+    })).isInstanceOf(AssertionError.class).hasMessage("boom");
+    assertThat(order).containsExactly("after");
+    executor.execute(() -> order.add("still works"));
+    assertThat(order).containsExactly("after", "still works");
+  }
+
+  @Test
+  void aRefusingExecutor_drainsOnTheSubmittingThread() {
+    SerialExecutor refusing = new SerialExecutor("refused", task -> {
+      throw new java.util.concurrent.RejectedExecutionException("shut down");
+    });
+    List<Thread> ran = new ArrayList<>();
+    refusing.execute(() -> ran.add(Thread.currentThread()));
+    assertThat(ran).containsExactly(Thread.currentThread());
   }
 }
