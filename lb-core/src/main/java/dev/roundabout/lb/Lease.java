@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * try (Lease lease = lb.acquire(PickContext.empty())) {
- *   call(lease.endpoint());
- *   lease.success();
- * } catch (IOException e) {
- *   ...                      // report failure(e) inside the try block
+ *   try {
+ *     call(lease.endpoint());
+ *     lease.success();
+ *   } catch (IOException e) {
+ *     lease.failure(e);      // the lease is in scope here, and still open
+ *     throw e;               // or handle it
+ *   }
  * }
  * }</pre>
  *
