@@ -61,18 +61,6 @@ public final class Routes {
     return otherwise;
   }
 
-  /** Every pool the routes can send to. */
-  List<LoadBalancer> pools() {
-    List<LoadBalancer> pools = new ArrayList<>();
-    for (Rule rule : rules) {
-      rule.addPools(pools);
-    }
-    if (otherwise != null && !pools.contains(otherwise)) {
-      pools.add(otherwise);
-    }
-    return pools;
-  }
-
   @Override
   public String toString() {
     return "Routes" + rules + (otherwise == null ? "" : " otherwise " + otherwise.name());
@@ -80,8 +68,6 @@ public final class Routes {
 
   private interface Rule {
     @Nullable LoadBalancer route(Request request, RandomGenerator random);
-
-    void addPools(List<LoadBalancer> pools);
   }
 
   private static final class Match implements Rule {
@@ -98,13 +84,6 @@ public final class Routes {
     @Override
     public @Nullable LoadBalancer route(Request request, RandomGenerator random) {
       return predicate.test(request) ? lb : null;
-    }
-
-    @Override
-    public void addPools(List<LoadBalancer> pools) {
-      if (!pools.contains(lb)) {
-        pools.add(lb);
-      }
     }
 
     @Override
@@ -129,15 +108,6 @@ public final class Routes {
     @Override
     public LoadBalancer route(Request request, RandomGenerator random) {
       return random.nextInt(total) < firstWeight ? first : second;
-    }
-
-    @Override
-    public void addPools(List<LoadBalancer> pools) {
-      for (LoadBalancer lb : List.of(first, second)) {
-        if (!pools.contains(lb)) {
-          pools.add(lb);
-        }
-      }
     }
 
     @Override
