@@ -105,7 +105,7 @@ public final class Lease implements AutoCloseable {
     if (!STATE.compareAndSet(this, OPEN, REPORTED)) {
       return false;
     }
-    balancer.recordUnreachable(endpointState, balancer.ticker().read() - startNanos, cause);
+    balancer.health().record(endpointState, false, balancer.ticker().read() - startNanos, cause, true);
     return true;
   }
 
@@ -133,7 +133,7 @@ public final class Lease implements AutoCloseable {
     } while (!STATE.compareAndSet(this, current, CLOSED));
     endpointState.released();
     if (trial && current == OPEN) {
-      balancer.releaseTrial(endpoint); // a trial call that ended without an outcome
+      balancer.health().releaseTrial(endpoint); // a trial call that ended without an outcome
     }
   }
 
@@ -146,7 +146,7 @@ public final class Lease implements AutoCloseable {
     if (!STATE.compareAndSet(this, OPEN, REPORTED)) {
       return false;
     }
-    balancer.recordOutcome(endpointState, success, balancer.ticker().read() - startNanos, cause);
+    balancer.health().record(endpointState, success, balancer.ticker().read() - startNanos, cause, false);
     return true;
   }
 

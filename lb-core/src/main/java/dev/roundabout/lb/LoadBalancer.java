@@ -6,18 +6,15 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
-import dev.roundabout.lb.health.HealthContext;
 import dev.roundabout.lb.health.HealthTracker;
-import dev.roundabout.lb.internal.SerialExecutor;
 import dev.roundabout.lb.internal.ThreadLocalRandomGenerator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,10 +60,6 @@ public final class LoadBalancer implements AutoCloseable {
   /** The default minimum weight of {@link Builder#slowStart(Duration)}: 10 percent. */
   public static final int DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT = 10;
 
-  /** How long a refresh whose picker the factory refused waits before it is tried again. */
-  private static final long REFUSED_REFRESH_BACKOFF_NANOS = 1_000_000_000L;
-
-  private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
   private static final VarHandle SNAPSHOT;
 
   static {
@@ -81,56 +74,23 @@ public final class LoadBalancer implements AutoCloseable {
   private final PickerFactory pickerFactory;
   private final Ticker ticker;
   private final RandomGenerator random;
-  private final Announcer announcer;
-  private final @Nullable HealthTracker tracker;
-  private final Readiness.Options readinessOptions;
-  private final SerialExecutor updates = new SerialExecutor();
-  private final AtomicBoolean refreshQueued = new AtomicBoolean();
-  private final Runnable refreshTask = this::refreshNow;
+  private final UpdatePath updates;
+  private final HealthBridge health;
 
   /** Read once per pick; replaced only through {@link #publish} and {@link #close}. */
   @SuppressWarnings("FieldMayBeFinal") // written through SNAPSHOT
   private volatile Snapshot snapshot;
-
-  // Confined to the update path.
-  private final Map<String, EndpointState> states = new LinkedHashMap<>();
-  private List<Endpoint> list = List.of();
-  private boolean firstListApplied;
-  private @Nullable Picker lastPicker;
-  private EndpointSource.@Nullable Subscription subscription;
 
   private LoadBalancer(Builder builder, EndpointSource source) {
     this.name = builder.name;
     this.pickerFactory = builder.pickerFactory;
     this.ticker = builder.ticker;
     this.random = builder.random;
-    this.announcer = new Announcer(name, builder.listeners);
-    this.tracker = builder.tracker;
-    this.readinessOptions =
-        new Readiness.Options(builder.tracker, builder.panicThreshold, builder.slowStartNanos, builder.slowStartMinPercent);
     this.snapshot = Snapshot.empty(name);
-    if (tracker != null) {
-      tracker.start(new Context()); // before the source can deliver; throws if the tracker serves another
-    }
-    // The source may deliver during subscribe (static and mutable sources do): the update path
-    // queues the subscription's close behind that delivery, so nothing is lost either way.
-    EndpointSource.Subscription s;
-    try {
-      s = source.subscribe(this::onEndpoints);
-    } catch (RuntimeException | Error e) {
-      // No balancer reaches the caller, so nobody could close it: stop what was started (the
-      // tracker and its threads) and ignore any later delivery. A tracker that failed to start
-      // above is not closed here: it may serve another balancer.
-      close();
-      throw e;
-    }
-    updates.execute(() -> {
-      if (snapshot.closed) {
-        s.close();
-      } else {
-        subscription = s;
-      }
-    });
+    this.updates = new UpdatePath(this, name, pickerFactory, ticker, random, builder.listeners, builder.tracker,
+        builder.panicThreshold, builder.slowStartNanos, builder.slowStartMinPercent, builder.executor);
+    this.health = updates.health();
+    updates.start(source);
   }
 
   /**
@@ -211,10 +171,6 @@ public final class LoadBalancer implements AutoCloseable {
 
   /** A lease on an endpoint on trial whose tracker admits one more trial call, or null. */
   private @Nullable Lease tryTrial(Snapshot s, PickContext context, long now) {
-    HealthTracker t = tracker;
-    if (t == null) {
-      return null;
-    }
     int n = s.trials.length;
     int start = n == 1 ? 0 : random.nextInt(n);
     for (int k = 0; k < n; k++) {
@@ -223,35 +179,23 @@ public final class LoadBalancer implements AutoCloseable {
       if (context.avoidsAny() && context.avoids(endpoint.address())) {
         continue; // a retry does not go back to the endpoint it left
       }
-      if (tryTrial(t, endpoint)) {
+      if (health.tryTrial(endpoint)) {
         return open(s.trials[i], endpoint, now, true);
       }
     }
     return null;
   }
 
-  private boolean tryTrial(HealthTracker t, Endpoint endpoint) {
-    try {
-      return t.tryTrial(endpoint);
-    } catch (RuntimeException e) {
-      logger.warn("Health tracker {} of '{}' failed to admit a trial call to {}", t, name, endpoint, e);
-      return false;
-    }
-  }
-
-  /** Applies a due time-driven change (maybe on this thread) and returns the current snapshot. */
+  /**
+   * Hands a due time-driven change to the update path and returns the current snapshot: the one
+   * the change published if the update path ran at once (a direct executor), else the same.
+   */
   private Snapshot refreshIfDue(Snapshot s, long now) {
     if (now - s.refreshAt < 0) {
       return s;
     }
-    requestRefresh();
+    updates.requestRefresh();
     return snapshot;
-  }
-
-  private void requestRefresh() {
-    if (refreshQueued.compareAndSet(false, true)) {
-      updates.execute(refreshTask);
-    }
   }
 
   /**
@@ -290,8 +234,10 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   /**
-   * Stops the balancer: picks throw {@link IllegalStateException} from now on, and the source
-   * subscription is closed. Leases already open stay valid and release normally. Idempotent.
+   * Stops the balancer: picks throw {@link IllegalStateException} from now on, the source
+   * subscription is closed and the health tracker stops (on the update path; this waits for an
+   * update running on another thread to finish first). Leases already open stay valid and release
+   * normally. Idempotent.
    */
   @Override
   public void close() {
@@ -299,23 +245,7 @@ public final class LoadBalancer implements AutoCloseable {
     if (previous.closed) {
       return;
     }
-    updates.execute(() -> {
-      if (subscription != null) {
-        subscription.close();
-        subscription = null;
-      }
-      states.clear();
-      list = List.of();
-      lastPicker = null;
-      if (tracker != null) {
-        try {
-          tracker.close();
-        } catch (RuntimeException e) {
-          logger.warn("Health tracker {} of '{}' failed to close", tracker, name, e);
-        }
-      }
-      logger.info("Load balancer '{}' closed", name);
-    });
+    updates.close();
   }
 
   /** Whether {@link #close()} was called. */
@@ -334,40 +264,26 @@ public final class LoadBalancer implements AutoCloseable {
     return ticker;
   }
 
-  /** Called by a {@link Lease} once per call, on the caller's thread. */
-  void recordOutcome(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause) {
-    record(state, success, latencyNanos, cause, false);
+  /** Where {@link Lease}s report outcomes. */
+  HealthBridge health() {
+    return health;
   }
 
-  /** Called by a {@link Lease} that reports its endpoint unreachable, on the caller's thread. */
-  void recordUnreachable(EndpointState state, long latencyNanos, Throwable cause) {
-    record(state, false, latencyNanos, cause, true);
+  /** The published snapshot, for the update path and the health bridge. */
+  Snapshot snapshot() {
+    return snapshot;
   }
 
-  private void record(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause, boolean silent) {
-    if (state.recordOutcome(success, latencyNanos, silent) && snapshot.panic) {
-      requestRefresh(); // panic leaves out endpoints that do not answer: the offer may change
-    }
-    HealthTracker t = tracker;
-    if (t != null) {
-      try {
-        t.onOutcome(state.endpoint(), success, latencyNanos, cause);
-      } catch (RuntimeException e) {
-        logger.warn("Health tracker {} of '{}' failed on an outcome of {}", t, name, state.endpoint(), e);
+  /** Publishes {@code next} unless the balancer is closed; called on the update path only. */
+  void publish(Snapshot next) {
+    updates.checkInUpdatePath();
+    Snapshot current;
+    do {
+      current = snapshot;
+      if (current.closed) {
+        return;
       }
-    }
-  }
-
-  /** Called by a trial {@link Lease} closed without an outcome. */
-  void releaseTrial(Endpoint endpoint) {
-    HealthTracker t = tracker;
-    if (t != null) {
-      try {
-        t.releaseTrial(endpoint);
-      } catch (RuntimeException e) {
-        logger.warn("Health tracker {} of '{}' failed to release a trial of {}", t, name, endpoint, e);
-      }
-    }
+    } while (!SNAPSHOT.compareAndSet(this, current, next));
   }
 
   private int choose(Snapshot s, PickContext context) {
@@ -410,197 +326,6 @@ public final class LoadBalancer implements AutoCloseable {
     return index; // every ready endpoint is avoided
   }
 
-  private void onEndpoints(List<Endpoint> endpoints) {
-    updates.execute(() -> applyEndpoints(endpoints));
-  }
-
-  private void applyEndpoints(List<Endpoint> delivered) {
-    if (snapshot.closed) {
-      return;
-    }
-    List<Endpoint> endpoints;
-    try {
-      endpoints = EndpointLists.checkedCopy(delivered);
-    } catch (RuntimeException e) {
-      logger.warn("Load balancer '{}' ignored an invalid endpoint list and keeps its last one: {}", name, e.getMessage());
-      explainRefusal(delivered == null ? 0 : delivered.size(), e);
-      return;
-    }
-    if (endpoints.equals(list) && firstListApplied) {
-      return;
-    }
-    // Reconcile into a new map; nothing is committed until the new snapshot is built.
-    Map<String, EndpointState> next = new LinkedHashMap<>();
-    List<Endpoint> added = new ArrayList<>();
-    for (Endpoint endpoint : endpoints) {
-      EndpointState state = states.get(endpoint.address());
-      if (state == null) {
-        state = new EndpointState(endpoint);
-        state.rampWhenAvailable = firstListApplied;
-        added.add(endpoint);
-      }
-      next.put(endpoint.address(), state);
-    }
-    List<Endpoint> removed = new ArrayList<>();
-    for (Map.Entry<String, EndpointState> entry : states.entrySet()) {
-      if (!next.containsKey(entry.getKey())) {
-        removed.add(entry.getValue().endpoint());
-      }
-    }
-    EndpointState[] allStates = next.values().toArray(new EndpointState[0]);
-    Endpoint[] previousEndpoints = new Endpoint[allStates.length];
-    for (int i = 0; i < allStates.length; i++) {
-      previousEndpoints[i] = allStates[i].endpoint();
-      allStates[i].endpoint(endpoints.get(i)); // a weight or metadata change of a backend that stays
-    }
-    boolean wasAvailable = snapshot.ready.size() > 0;
-    if (!rebuild(endpoints, allStates, true)) {
-      for (int i = 0; i < allStates.length; i++) {
-        allStates[i].endpoint(previousEndpoints[i]);
-      }
-      return;
-    }
-    states.clear();
-    states.putAll(next);
-    list = endpoints;
-    firstListApplied = true;
-    if (tracker != null) {
-      try {
-        tracker.endpointsChanged(endpoints, List.copyOf(added), List.copyOf(removed));
-      } catch (RuntimeException e) {
-        logger.warn("Health tracker {} of '{}' failed on an endpoint change", tracker, name, e);
-      }
-    }
-
-    announcer.listChanged(endpoints, added, removed);
-    announceIfNoneLeft(wasAvailable);
-  }
-
-  /** Tells the listeners when the balancer, which had an available endpoint, has none now. */
-  private void announceIfNoneLeft(boolean wasAvailable) {
-    Snapshot published = snapshot;
-    if (wasAvailable && published.ready.size() == 0 && published.trials.length == 0 && !published.closed) {
-      announcer.noneLeft(published.unavailableMessage);
-    }
-  }
-
-  private void refreshNow() {
-    refreshQueued.set(false);
-    if (!snapshot.closed && firstListApplied) {
-      boolean wasAvailable = snapshot.ready.size() > 0;
-      if (rebuild(list, states.values().toArray(new EndpointState[0]), false)) {
-        announceIfNoneLeft(wasAvailable);
-      }
-    }
-  }
-
-  /**
-   * Computes readiness of {@code allStates} and publishes a snapshot of it, building a new picker
-   * unless the list is unchanged ({@code listChanged} false) and the offer is the same. Returns
-   * false when the picker factory refused the list (nothing was published).
-   */
-  private boolean rebuild(List<Endpoint> endpoints, EndpointState[] allStates, boolean listChanged) {
-    Snapshot current = snapshot;
-    if (current.closed) {
-      return false;
-    }
-    long now = ticker.read();
-    Readiness readiness = Readiness.compute(name, allStates, readinessOptions, now);
-    long refreshAt = Snapshot.NEVER;
-    if (readiness.refreshDelayNanos != Long.MAX_VALUE) {
-      refreshAt = now + readiness.refreshDelayNanos;
-      if (refreshAt == Snapshot.NEVER) {
-        refreshAt++; // the sentinel is reserved
-      }
-    }
-    ReadyList ready;
-    Picker picker;
-    if (!listChanged && readiness.sameOffer(current.ready.states, current.ready.rampArray(), current.trials)) {
-      ready = current.ready;
-      picker = current.picker;
-    } else {
-      ready = new ReadyList(name, readiness.ready, readiness.readyEndpoints, random, ticker, lastPicker, readiness.ramp);
-      picker = null;
-      if (ready.size() > 0) {
-        try {
-          picker = checkNotNull(pickerFactory.create(ready), "picker");
-        } catch (RuntimeException e) {
-          logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
-          explainRefusal(endpoints.size(), e);
-          if (!listChanged) { // a due refresh: try again in a while, not at every pick
-            Snapshot current0 = snapshot;
-            publish(current0.withRefreshAt(now + REFUSED_REFRESH_BACKOFF_NANOS));
-          }
-          return false;
-        } finally {
-          ready.clearPrevious();
-        }
-        lastPicker = picker;
-      }
-    }
-    boolean wasPanic = current.panic;
-    readiness.commit(allStates);
-    publish(new Snapshot(ready, picker, readiness, endpoints, allStates, readiness.unavailableMessage, refreshAt, false));
-    announcer.readinessChanged(readiness, wasPanic, endpoints.size());
-    return true;
-  }
-
-  /**
-   * When a list was refused and none is ready, says why in the error of every pick, so that a
-   * balancer whose first list was refused does not look merely empty.
-   */
-  private void explainRefusal(int size, RuntimeException cause) {
-    Snapshot current = snapshot;
-    if (current.ready.size() == 0 && !current.closed) {
-      String message = "no available endpoint in '" + name + "' (" + current.all.size() + " endpoints; a list of "
-          + size + " was refused: " + cause.getMessage() + ")";
-      publish(current.withMessage(message));
-    }
-  }
-
-  private void publish(Snapshot next) {
-    Snapshot current;
-    do {
-      current = snapshot;
-      if (current.closed) {
-        return;
-      }
-    } while (!SNAPSHOT.compareAndSet(this, current, next));
-  }
-
-  /** What the health tracker sees of this balancer. */
-  private final class Context implements HealthContext {
-    @Override
-    public String balancerName() {
-      return name;
-    }
-
-    @Override
-    public Ticker ticker() {
-      return ticker;
-    }
-
-    @Override
-    public RandomGenerator random() {
-      return random;
-    }
-
-    @Override
-    public List<Endpoint> endpoints() {
-      return snapshot.all;
-    }
-
-    @Override
-    public void refresh() {
-      requestRefresh();
-    }
-
-    @Override
-    public String toString() {
-      return "HealthContext{" + name + '}';
-    }
-  }
-
   /**
    * Builds a {@link LoadBalancer}. Not thread-safe; each setter checks its argument at once, and
    * {@link #build()} checks that the options fit together.
@@ -617,6 +342,7 @@ public final class LoadBalancer implements AutoCloseable {
     private int panicThreshold = DEFAULT_PANIC_THRESHOLD;
     private long slowStartNanos;
     private int slowStartMinPercent = DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT;
+    private Executor executor = ForkJoinPool.commonPool();
 
     private Builder(String name) {
       this.name = name;
@@ -730,6 +456,26 @@ public final class LoadBalancer implements AutoCloseable {
       } catch (ArithmeticException e) {
         return Long.MAX_VALUE;
       }
+    }
+
+    /**
+     * Sets where the update path runs when a pick, an outcome or a health tracker asks for a
+     * rebuild (an ejection, a recovery, a slow-start step): picker construction (a Maglev table, a
+     * ring), health reactions and listener callbacks. Default: {@link ForkJoinPool#commonPool()},
+     * which nobody has to close, as Caffeine does for its maintenance. The updates of one balancer
+     * run one at a time, whatever the executor. Tests and simulations pass a direct executor
+     * ({@code Runnable::run}): every change then takes effect on the thread that caused it, before
+     * the call that caused it returns.
+     *
+     * <p>A pick or an outcome never rebuilds anything on the calling thread unless this executor
+     * runs tasks there. A list from the source, the build and the close are applied on the calling
+     * thread when no update is running, so that {@code source.update(list)} has taken effect when
+     * it returns (unless another update was running at that moment: then it is applied right after
+     * that one).
+     */
+    public Builder executor(Executor executor) {
+      this.executor = checkNotNull(executor, "executor");
+      return this;
     }
 
     /** Adds a listener; listeners are called in the order added. */

@@ -1,15 +1,12 @@
 package dev.roundabout.lb;
 
 import dev.roundabout.lb.health.EndpointHealth;
-import dev.roundabout.lb.health.HealthTracker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Which endpoints one snapshot offers, computed on the balancer's update path from the health its
@@ -20,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: confined to the update path. Changes no state until {@link #commit}.
  */
 final class Readiness {
-  private static final Logger logger = LoggerFactory.getLogger(Readiness.class);
 
   /** Slow start advances in this many steps over its window. */
   static final int RAMP_STEPS = 20;
@@ -59,13 +55,13 @@ final class Readiness {
 
   /** The options of the balancer that shape readiness. */
   static final class Options {
-    final @Nullable HealthTracker tracker;
+    final HealthBridge health;
     final int panicThreshold;
     final long slowStartNanos;
     final int slowStartMinPercent;
 
-    Options(@Nullable HealthTracker tracker, int panicThreshold, long slowStartNanos, int slowStartMinPercent) {
-      this.tracker = tracker;
+    Options(HealthBridge health, int panicThreshold, long slowStartNanos, int slowStartMinPercent) {
+      this.health = health;
       this.panicThreshold = panicThreshold;
       this.slowStartNanos = slowStartNanos;
       this.slowStartMinPercent = slowStartMinPercent;
@@ -117,7 +113,7 @@ final class Readiness {
     boolean slowStart = options.slowStartNanos > 0;
     for (int i = 0; i < n; i++) {
       EndpointState state = states[i];
-      EndpointHealth h = healthOf(name, options.tracker, state.endpoint(), now);
+      EndpointHealth h = options.health.health(state.endpoint(), now);
       EndpointHealth before = state.health();
       ramping[i] = state.ramping;
       rampStart[i] = state.rampStartNanos;
@@ -189,9 +185,7 @@ final class Readiness {
         delay = Math.min(delay, step - elapsed % step);
       }
     }
-    if (options.tracker != null) {
-      delay = Math.min(delay, untilChange(name, options.tracker, now));
-    }
+    delay = Math.min(delay, options.health.nanosUntilChange(now));
     if (delay != Long.MAX_VALUE) {
       delay = Math.max(delay, MIN_REFRESH_NANOS);
     }
@@ -220,29 +214,6 @@ final class Readiness {
       result[r] = states[indexes.get(r)];
     }
     return result;
-  }
-
-  private static EndpointHealth healthOf(String name, @Nullable HealthTracker tracker, Endpoint endpoint, long now) {
-    if (tracker == null) {
-      return EndpointHealth.AVAILABLE;
-    }
-    try {
-      EndpointHealth health = tracker.health(endpoint, now);
-      return health == null ? EndpointHealth.AVAILABLE : health;
-    } catch (RuntimeException e) {
-      logger.warn("Health tracker {} of '{}' failed for {}; taken as available", tracker, name, endpoint, e);
-      return EndpointHealth.AVAILABLE;
-    }
-  }
-
-  private static long untilChange(String name, HealthTracker tracker, long now) {
-    try {
-      long delay = tracker.nanosUntilChange(now);
-      return delay < 0 ? 0 : delay;
-    } catch (RuntimeException e) {
-      logger.warn("Health tracker {} of '{}' failed to say when health changes", tracker, name, e);
-      return Long.MAX_VALUE;
-    }
   }
 
   /** {@code no available endpoint in 'orders' (3 endpoints: 2 ejected, 1 unhealthy)}. */

@@ -61,7 +61,7 @@ class BalancerHealthTest {
       };
 
   private LoadBalancer balancer(int panicThreshold, List<Endpoint> endpoints) {
-    return LoadBalancer.builder("orders")
+    return LoadBalancer.builder("orders").executor(Runnable::run)
         .endpoints(endpoints)
         .random(new SplittableRandom(3))
         .healthTracker(tracker)
@@ -245,7 +245,7 @@ class BalancerHealthTest {
   @Test
   void theTracker_hearsOutcomesAndListChanges_andStopsWithTheBalancer() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
-    LoadBalancer lb = LoadBalancer.builder("orders").source(source).healthTracker(tracker).build();
+    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).healthTracker(tracker).build();
     try (Lease lease = lb.acquire()) {
       lease.failure();
     }
@@ -261,7 +261,7 @@ class BalancerHealthTest {
   void allOf_isAvailableOnlyWhenEveryTrackerAgrees() {
     ManualHealthTracker second = new ManualHealthTracker();
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).panicThreshold(0)
+        LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, C)).panicThreshold(0)
             .healthTracker(HealthTrackers.allOf(tracker, second)).build()) {
       tracker.set(A, EndpointHealth.EJECTED);
       second.set(B, EndpointHealth.UNHEALTHY);
@@ -277,7 +277,7 @@ class BalancerHealthTest {
 
   @Test
   void badInput_isRefusedWithItsName() {
-    LoadBalancer.Builder builder = LoadBalancer.builder("orders");
+    LoadBalancer.Builder builder = LoadBalancer.builder("orders").executor(Runnable::run);
     assertThatThrownBy(() -> builder.panicThreshold(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("panicThreshold: -1 (expected: 0-100)");
@@ -311,7 +311,7 @@ class BalancerHealthTest {
           return context -> 0;
         };
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).picker(flaky).ticker(ticker)
+        LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, C)).picker(flaky).ticker(ticker)
             .healthTracker(tracker).panicThreshold(0).build()) {
       tracker.set(A, EndpointHealth.EJECTED); // refused: the offer stays A, B, C
       int afterRefusal = creates.get();

@@ -50,7 +50,7 @@ class FailedBuildIntegrationTest {
         ActiveHealthChecker.builder(probe).interval(Duration.ofMillis(20)).timeout(Duration.ofMillis(10)).jitterPercent(0).build();
     EndpointSource source =
         deliversThenThrows(List.of(A), () -> await().atMost(Duration.ofSeconds(10)).until(() -> checks.get() >= 2));
-    LoadBalancer.Builder builder = LoadBalancer.builder(NAME).source(source).healthTracker(checker);
+    LoadBalancer.Builder builder = LoadBalancer.builder(NAME).executor(Runnable::run).source(source).healthTracker(checker);
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessage("registry watch failed");
 
@@ -62,7 +62,7 @@ class FailedBuildIntegrationTest {
   @Test
   void aSourceThatThrowsFromSubscribe_failsTheBuild_andClosesTheTracker() {
     ManualHealthTracker tracker = new ManualHealthTracker();
-    LoadBalancer.Builder builder = LoadBalancer.builder(NAME).source(deliversThenThrows(List.of(A), () -> {})).healthTracker(tracker);
+    LoadBalancer.Builder builder = LoadBalancer.builder(NAME).executor(Runnable::run).source(deliversThenThrows(List.of(A), () -> {})).healthTracker(tracker);
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessage("registry watch failed");
 

@@ -17,7 +17,7 @@ class LeaseTest {
   private static final Endpoint A = Endpoint.of("10.0.0.1", 8080);
 
   private final FakeTicker ticker = new FakeTicker();
-  private final LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(A)).ticker(ticker).build();
+  private final LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).ticker(ticker).build();
 
   private EndpointStats stats() {
     return lb.stats().get(0);

@@ -16,7 +16,7 @@ class LoadBalancerTest {
 
   @Test
   void builder_withNeitherEndpointsNorSource_isRejected() {
-    assertThatThrownBy(() -> LoadBalancer.builder("orders").build())
+    assertThatThrownBy(() -> LoadBalancer.builder("orders").executor(Runnable::run).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("load balancer 'orders' has no endpoints (expected: endpoints(list) or source(source))");
   }
@@ -24,21 +24,21 @@ class LoadBalancerTest {
   @Test
   void builder_withBothEndpointsAndSource_isRejected() {
     assertThatThrownBy(
-            () -> LoadBalancer.builder("orders").endpoints(List.of(A)).source(EndpointSource.of(List.of(B))).build())
+            () -> LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).source(EndpointSource.of(List.of(B))).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("load balancer 'orders' has both endpoints(list) and source(source) (expected: one of them)");
   }
 
   @Test
   void builder_nullList_isRejected() {
-    assertThatThrownBy(() -> LoadBalancer.builder("orders").endpoints(null))
+    assertThatThrownBy(() -> LoadBalancer.builder("orders").executor(Runnable::run).endpoints(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("endpoints");
   }
 
   @Test
   void builder_nullElement_isRejected() {
-    assertThatThrownBy(() -> LoadBalancer.builder("orders").endpoints(Arrays.asList(A, null)))
+    assertThatThrownBy(() -> LoadBalancer.builder("orders").executor(Runnable::run).endpoints(Arrays.asList(A, null)))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("endpoints[1]");
   }
@@ -46,24 +46,24 @@ class LoadBalancerTest {
   @Test
   void builder_sameHostPortTwice_isRejected() {
     Endpoint heavierA = Endpoint.builder("10.0.0.1", 8080).weight(5).build();
-    assertThatThrownBy(() -> LoadBalancer.builder("orders").endpoints(List.of(A, B, heavierA)))
+    assertThatThrownBy(() -> LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, heavierA)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("endpoints: 10.0.0.1:8080 at index 0 and 2 (expected: each host:port once)");
   }
 
   @Test
   void builder_blankOrNullName_isRejected() {
-    assertThatThrownBy(() -> LoadBalancer.builder(" "))
+    assertThatThrownBy(() -> LoadBalancer.builder(" ").executor(Runnable::run))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("name: \" \" (expected: a non-blank name)");
-    assertThatThrownBy(() -> LoadBalancer.builder(null))
+    assertThatThrownBy(() -> LoadBalancer.builder(null).executor(Runnable::run))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("name");
   }
 
   @Test
   void builder_nullOptions_areRejectedByName() {
-    LoadBalancer.Builder builder = LoadBalancer.builder("orders");
+    LoadBalancer.Builder builder = LoadBalancer.builder("orders").executor(Runnable::run);
     assertThatThrownBy(() -> builder.picker(null)).hasMessage("picker");
     assertThatThrownBy(() -> builder.ticker(null)).hasMessage("ticker");
     assertThatThrownBy(() -> builder.random(null)).hasMessage("random");
@@ -73,14 +73,14 @@ class LoadBalancerTest {
 
   @Test
   void pick_withNullContext_isRejected() {
-    try (LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(A)).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).build()) {
       assertThatThrownBy(() -> lb.pick(null)).isInstanceOf(NullPointerException.class).hasMessage("context");
     }
   }
 
   @Test
   void pick_afterClose_throwsIllegalState() {
-    LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(A, B)).build();
+    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B)).build();
     lb.close();
     lb.close(); // idempotent
     assertThat(lb.isClosed()).isTrue();
@@ -98,7 +98,7 @@ class LoadBalancerTest {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A));
     List<String> events = new ArrayList<>();
     LoadBalancer lb =
-        LoadBalancer.builder("orders")
+        LoadBalancer.builder("orders").executor(Runnable::run)
             .source(source)
             .listener(new LoadBalancerListener() {
               @Override
@@ -115,7 +115,7 @@ class LoadBalancerTest {
 
   @Test
   void emptyList_throwsNoAvailableEndpointNamingTheBalancer() {
-    try (LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of()).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of()).build()) {
       assertThatThrownBy(lb::pick)
           .isInstanceOf(NoAvailableEndpointException.class)
           .hasMessage("no available endpoint in 'orders' (0 endpoints)")
@@ -126,7 +126,7 @@ class LoadBalancerTest {
   @Test
   void endpoints_returnsTheCurrentFullListImmutable() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).build()) {
       assertThat(lb.endpoints()).containsExactly(A, B);
       source.update(List.of(C, A));
       assertThat(lb.endpoints()).containsExactly(C, A);
@@ -155,7 +155,7 @@ class LoadBalancerTest {
             events.add(balancer + " none: " + reason);
           }
         };
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).listener(listener).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).listener(listener).build()) {
       source.update(List.of(B, C));
       source.update(List.of());
       assertThat(events)
@@ -189,7 +189,7 @@ class LoadBalancerTest {
           }
         };
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").endpoints(List.of(A, B)).listener(thrower).listener(recorder).build()) {
+        LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B)).listener(thrower).listener(recorder).build()) {
       assertThat(heard).containsExactly(A, B);
       assertThat(lb.pick()).isIn(A, B);
     }
@@ -199,7 +199,7 @@ class LoadBalancerTest {
   void update_keepsStateOfEndpointsThatStay_byHostPort() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
     FakeTicker ticker = new FakeTicker();
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).ticker(ticker).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).ticker(ticker).build()) {
       Lease onA = acquireOn(lb, A);
       Lease onB = acquireOn(lb, B);
       ticker.advance(java.time.Duration.ofMillis(7));
@@ -231,7 +231,7 @@ class LoadBalancerTest {
           created.incrementAndGet();
           return context -> 0;
         };
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).picker(counting).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).picker(counting).build()) {
       source.update(List.of(A, B));
       assertThat(created).hasValue(1);
       source.update(List.of(B, A));
@@ -243,7 +243,7 @@ class LoadBalancerTest {
   @Test
   void removedEndpoint_isNoLongerPicked_andOpenLeasesCompleteNormally() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B, C));
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).build()) {
       Lease onB = acquireOn(lb, B);
       assertThat(source.remove(B)).isTrue();
 
@@ -261,7 +261,7 @@ class LoadBalancerTest {
   @Test
   void endpointRemovedAndReAddedWhileLeased_startsFresh_andTheOldLeaseCorruptsNoCount() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).build()) {
       Lease onB = acquireOn(lb, B);
       source.remove(B);
       source.add(B);
@@ -280,7 +280,7 @@ class LoadBalancerTest {
           listener.onEndpoints(List.of(A, B));
           return () -> {};
         };
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(raw).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(raw).build()) {
       listeners.get(0).onEndpoints(List.of(A, Endpoint.builder("10.0.0.1", 8080).weight(2).build()));
       assertThat(lb.endpoints()).containsExactly(A, B);
     }
@@ -310,7 +310,7 @@ class LoadBalancerTest {
           }
         };
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").source(source).picker(failsOnThree).listener(listener).build()) {
+        LoadBalancer.builder("orders").executor(Runnable::run).source(source).picker(failsOnThree).listener(listener).build()) {
       events.clear();
       Endpoint heavierB = B.toBuilder().weight(9).build();
       source.update(List.of(A, heavierB, C));
@@ -328,7 +328,7 @@ class LoadBalancerTest {
   @Test
   void pickerReturningAnIndexOutOfRange_failsWithAClearMessage() {
     PickerFactory broken = ready -> context -> 5;
-    try (LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(A, B)).picker(broken).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B)).picker(broken).build()) {
       assertThatThrownBy(lb::pick)
           .isInstanceOf(LoadBalancerException.class)
           .hasMessageEndingWith("of 'orders' returned index 5 (expected: 0-1)");
@@ -349,7 +349,7 @@ class LoadBalancerTest {
         };
     MutableEndpointSource source = EndpointSource.mutable(List.of(A));
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").source(source).picker(recording).ticker(ticker).random(random).build()) {
+        LoadBalancer.builder("orders").executor(Runnable::run).source(source).picker(recording).ticker(ticker).random(random).build()) {
       source.update(List.of(A, B));
       assertThat(seen.get(0).ticker()).isSameAs(ticker);
       assertThat(seen.get(0).random()).isSameAs(random);
@@ -363,7 +363,7 @@ class LoadBalancerTest {
 
   @Test
   void toString_namesBalancerPickerAndCounts() {
-    try (LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(A, B)).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B)).build()) {
       assertThat(lb).hasToString("LoadBalancer{orders, picker=roundRobin, endpoints=2, ready=2}");
     }
   }

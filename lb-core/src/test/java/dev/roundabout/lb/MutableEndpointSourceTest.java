@@ -75,8 +75,8 @@ class MutableEndpointSourceTest {
   @Test
   void updates_reachEveryBalancerSubscribed() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A));
-    try (LoadBalancer first = LoadBalancer.builder("first").source(source).build();
-        LoadBalancer second = LoadBalancer.builder("second").source(source).build()) {
+    try (LoadBalancer first = LoadBalancer.builder("first").executor(Runnable::run).source(source).build();
+        LoadBalancer second = LoadBalancer.builder("second").executor(Runnable::run).source(source).build()) {
       source.update(List.of(B));
       assertThat(first.endpoints()).containsExactly(B);
       assertThat(second.endpoints()).containsExactly(B);

@@ -35,7 +35,7 @@ class PickAllocationTest {
     for (int i = 0; i < contexts.length; i++) {
       contexts[i] = i % 4 == 0 ? PickContext.empty() : PickContext.ofKey("key-" + i % 50);
     }
-    try (LoadBalancer lb = LoadBalancer.builder("alloc").endpoints(endpoints).picker(factory).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("alloc").executor(Runnable::run).endpoints(endpoints).picker(factory).build()) {
       List<Lease> held = new ArrayList<>(); // load, so that bounded pickers walk past full endpoints
       for (int i = 0; i < 300; i++) {
         held.add(lb.acquire(contexts[i]));

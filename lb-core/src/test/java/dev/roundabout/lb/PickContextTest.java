@@ -75,7 +75,7 @@ class PickContextTest {
     Endpoint b = Endpoint.of("10.0.0.2", 80);
     Endpoint c = Endpoint.of("10.0.0.3", 80);
     for (PickerFactory picker : java.util.List.of(Pickers.roundRobin(), Pickers.ringHash(), Pickers.maglev())) {
-      try (LoadBalancer lb = LoadBalancer.builder("avoid").endpoints(java.util.List.of(a, b, c)).picker(picker).build()) {
+      try (LoadBalancer lb = LoadBalancer.builder("avoid").executor(Runnable::run).endpoints(java.util.List.of(a, b, c)).picker(picker).build()) {
         for (int i = 0; i < 50; i++) {
           PickContext key = PickContext.ofKey("user-" + i);
           Endpoint first = lb.pick(key);

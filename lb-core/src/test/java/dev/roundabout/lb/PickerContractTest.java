@@ -51,7 +51,7 @@ class PickerContractTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("pickers")
   void emptyList_throwsNoAvailableEndpointNamingTheBalancer(String name, PickerFactory factory) {
-    try (LoadBalancer lb = LoadBalancer.builder("contract").endpoints(List.of()).picker(factory).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("contract").executor(Runnable::run).endpoints(List.of()).picker(factory).build()) {
       assertThatThrownBy(lb::pick)
           .isInstanceOf(NoAvailableEndpointException.class)
           .hasMessage("no available endpoint in 'contract' (0 endpoints)");
@@ -66,7 +66,7 @@ class PickerContractTest {
   void oneEndpoint_isAlwaysPicked(String name, PickerFactory factory) {
     Endpoint only = Endpoint.builder("10.0.0.1", 80).weight(7).build();
     try (LoadBalancer lb =
-        LoadBalancer.builder("contract").endpoints(List.of(only)).picker(factory).random(new SplittableRandom(1)).build()) {
+        LoadBalancer.builder("contract").executor(Runnable::run).endpoints(List.of(only)).picker(factory).random(new SplittableRandom(1)).build()) {
       List<Lease> held = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         assertThat(lb.pick()).isEqualTo(only);
@@ -88,7 +88,7 @@ class PickerContractTest {
             Endpoint.builder("10.0.0.3", 80).weight(3).build());
     long seed = 42;
     try (LoadBalancer lb =
-        LoadBalancer.builder("contract").endpoints(endpoints).picker(factory).random(new SplittableRandom(seed)).build()) {
+        LoadBalancer.builder("contract").executor(Runnable::run).endpoints(endpoints).picker(factory).random(new SplittableRandom(seed)).build()) {
       Map<Endpoint, Integer> counts = new HashMap<>();
       List<Lease> held = new ArrayList<>();
       for (int i = 0; i < 600; i++) {
@@ -118,7 +118,7 @@ class PickerContractTest {
     int threads = 4;
     int picksPerThread = 20_000;
     Set<Endpoint> seen = ConcurrentHashMap.newKeySet();
-    try (LoadBalancer lb = LoadBalancer.builder("contract").source(source).picker(factory).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("contract").executor(Runnable::run).source(source).picker(factory).build()) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       CountDownLatch start = new CountDownLatch(1);
       try {

@@ -18,7 +18,7 @@ class SessionAffinityTest {
   private final MutableEndpointSource source = EndpointSource.mutable(List.of(A, B, C));
 
   private LoadBalancer balancer(PickerFactory picker, long seed) {
-    return LoadBalancer.builder("sticky")
+    return LoadBalancer.builder("sticky").executor(Runnable::run)
         .source(source)
         .picker(picker)
         .ticker(ticker)
@@ -29,7 +29,7 @@ class SessionAffinityTest {
   @Test
   void firstCalls_followThePicker_andLaterCallsStayOnTheirEndpoint() {
     try (LoadBalancer lb = balancer(Pickers.roundRobin(), 3);
-        LoadBalancer twin = LoadBalancer.builder("twin").endpoints(List.of(A, B, C))
+        LoadBalancer twin = LoadBalancer.builder("twin").executor(Runnable::run).endpoints(List.of(A, B, C))
             .picker(Pickers.roundRobin()).random(new SplittableRandom(3)).build()) {
       SessionAffinity sticky = SessionAffinity.builder(lb).build();
       List<Endpoint> first = new ArrayList<>();

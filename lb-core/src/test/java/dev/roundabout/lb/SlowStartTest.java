@@ -51,7 +51,7 @@ class SlowStartTest {
     Endpoint newcomer = ten.get(9);
     MutableEndpointSource source = EndpointSource.mutable(ten.subList(0, 9));
     try (LoadBalancer lb =
-        LoadBalancer.builder("ramp").source(source).picker(factory).ticker(ticker)
+        LoadBalancer.builder("ramp").executor(Runnable::run).source(source).picker(factory).ticker(ticker)
             .random(new SplittableRandom(8)).slowStart(WINDOW).build()) {
       source.update(ten);
       SplittableRandom keys = new SplittableRandom(9);
@@ -80,7 +80,7 @@ class SlowStartTest {
   void theFirstList_startsAtFullWeight(String name, PickerFactory factory) {
     List<Endpoint> ten = pool(10);
     try (LoadBalancer lb =
-        LoadBalancer.builder("ramp").endpoints(ten).picker(factory).ticker(new FakeTicker())
+        LoadBalancer.builder("ramp").executor(Runnable::run).endpoints(ten).picker(factory).ticker(new FakeTicker())
             .random(new SplittableRandom(8)).slowStart(WINDOW).build()) {
       SplittableRandom keys = new SplittableRandom(9);
       int hits = 0;
@@ -100,7 +100,7 @@ class SlowStartTest {
     ManualHealthTracker tracker = new ManualHealthTracker();
     List<Endpoint> ten = pool(10);
     try (LoadBalancer lb =
-        LoadBalancer.builder("ramp").endpoints(ten).picker(factory).ticker(ticker).healthTracker(tracker)
+        LoadBalancer.builder("ramp").executor(Runnable::run).endpoints(ten).picker(factory).ticker(ticker).healthTracker(tracker)
             .random(new SplittableRandom(8)).slowStart(WINDOW, 20).build()) {
       tracker.set(ten.get(9), EndpointHealth.EJECTED);
       ticker.advance(Duration.ofSeconds(30));

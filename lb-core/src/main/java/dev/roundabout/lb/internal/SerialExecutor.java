@@ -58,6 +58,16 @@ public final class SerialExecutor implements Executor {
     schedule();
   }
 
+  /**
+   * Runs {@code task} on the calling thread if no drain is running elsewhere (with whatever is
+   * queued before it), else queues it for the running drain: never hands it to the underlying
+   * executor first. For owners whose thread may do the work (a build, a delivery, a close).
+   */
+  public void executeHere(Runnable task) {
+    queue.add(Preconditions.checkNotNull(task, "task"));
+    drainHere(); // if another thread drains, it runs the task: it re-checks the queue when it ends
+  }
+
   /** Whether the calling thread is running a task of this executor right now. */
   public boolean isCurrentThreadDraining() {
     return runner == Thread.currentThread();

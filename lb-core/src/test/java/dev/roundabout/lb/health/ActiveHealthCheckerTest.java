@@ -44,7 +44,7 @@ class ActiveHealthCheckerTest {
   }
 
   private LoadBalancer balancer(ActiveHealthChecker checker, List<Endpoint> endpoints) {
-    return LoadBalancer.builder("orders")
+    return LoadBalancer.builder("orders").executor(Runnable::run)
         .endpoints(endpoints)
         .ticker(ticker)
         .random(new SplittableRandom(4))
@@ -196,7 +196,7 @@ class ActiveHealthCheckerTest {
   @Test
   void theCheckersOwnScheduler_stopsWithTheBalancer() {
     ActiveHealthChecker checker = ActiveHealthChecker.builder(scripted).interval(Duration.ofHours(1)).build();
-    LoadBalancer lb = LoadBalancer.builder("orders").endpoints(List.of(A)).healthTracker(checker).build();
+    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).healthTracker(checker).build();
     assertThat(checker.scheduler()).isNotNull();
     lb.close();
 
@@ -242,7 +242,7 @@ class ActiveHealthCheckerTest {
   void unknownEndpoints_stayOut_underTheDefaultPanicThreshold_andDoNotCauseAPanic() {
     ActiveHealthChecker checker = checker(scripted).initiallyHealthy(false).build();
     dev.roundabout.lb.MutableEndpointSource source = dev.roundabout.lb.EndpointSource.mutable(List.of(A));
-    try (LoadBalancer lb = LoadBalancer.builder("orders").source(source).ticker(ticker).healthTracker(checker).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).ticker(ticker).healthTracker(checker).build()) {
       assertThatThrownBy(lb::pick).hasMessage("no available endpoint in 'orders' (1 endpoint: 1 unknown)");
       scheduler.advance(INTERVAL); // A passes its first check
       Endpoint c = Endpoint.of("10.0.0.3", 80);

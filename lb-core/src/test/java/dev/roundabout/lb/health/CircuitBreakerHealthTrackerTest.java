@@ -43,7 +43,7 @@ class CircuitBreakerHealthTrackerTest {
               .build());
 
   private LoadBalancer balancer(CircuitBreakerHealthTracker tracker, EndpointSource source) {
-    return LoadBalancer.builder("orders")
+    return LoadBalancer.builder("orders").executor(Runnable::run)
         .source(source)
         .ticker(ticker)
         .random(new SplittableRandom(2))

@@ -102,7 +102,7 @@ class HealthTrackersTest {
   }
 
   private LoadBalancer.Builder balancer(HealthTracker tracker) {
-    return LoadBalancer.builder("orders").picker(Pickers.roundRobin()).ticker(ticker).healthTracker(tracker).panicThreshold(0);
+    return LoadBalancer.builder("orders").executor(Runnable::run).picker(Pickers.roundRobin()).ticker(ticker).healthTracker(tracker).panicThreshold(0);
   }
 
   @Test

@@ -40,7 +40,7 @@ class OutlierDetectorTest {
       };
 
   private LoadBalancer balancer(OutlierDetector detector, List<Endpoint> endpoints) {
-    return LoadBalancer.builder("orders")
+    return LoadBalancer.builder("orders").executor(Runnable::run)
         .endpoints(endpoints)
         .picker(Pickers.roundRobin())
         .ticker(ticker)
@@ -189,7 +189,7 @@ class OutlierDetectorTest {
     dev.roundabout.lb.MutableEndpointSource source = dev.roundabout.lb.EndpointSource.mutable(List.of(A, B, C));
     OutlierDetector detector = OutlierDetector.ofDefaults();
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").source(source).ticker(ticker).healthTracker(detector).panicThreshold(0).build()) {
+        LoadBalancer.builder("orders").executor(Runnable::run).source(source).ticker(ticker).healthTracker(detector).panicThreshold(0).build()) {
       fail(lb, A, 5);
       assertThat(detector.ejectedCount(ticker.read())).isEqualTo(1);
       source.update(List.of(B, C));
@@ -239,7 +239,7 @@ class OutlierDetectorTest {
     ManualHealthTracker other = new ManualHealthTracker();
     OutlierDetector detector = OutlierDetector.ofDefaults();
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).picker(Pickers.roundRobin()).ticker(ticker)
+        LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, C)).picker(Pickers.roundRobin()).ticker(ticker)
             .healthTracker(HealthTrackers.allOf(other, detector)).panicThreshold(0).build()) {
       fail(lb, A, 5);
       other.set(A, EndpointHealth.UNHEALTHY);

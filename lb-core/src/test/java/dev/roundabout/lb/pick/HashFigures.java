@@ -33,7 +33,7 @@ final class HashFigures {
 
     Pool(PickerFactory picker, List<Endpoint> endpoints) {
       source = EndpointSource.mutable(endpoints);
-      lb = LoadBalancer.builder("hash").source(source).picker(picker).random(new SplittableRandom(1)).build();
+      lb = LoadBalancer.builder("hash").executor(Runnable::run).source(source).picker(picker).random(new SplittableRandom(1)).build();
     }
 
     /** The address of the endpoint of each key. */

@@ -71,7 +71,7 @@ class HashPickerOptionsTest {
     List<Endpoint> eight = PickerTesting.weighted(1, 1, 1, 1, 1, 1, 1, 1);
     Pickers.MaglevFactory tiny = Pickers.maglev().tableSize(7);
     MutableEndpointSource source = EndpointSource.mutable(three);
-    try (LoadBalancer lb = LoadBalancer.builder("tiny").source(source).picker(tiny).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("tiny").executor(Runnable::run).source(source).picker(tiny).build()) {
       source.update(eight);
 
       assertThat(lb.endpoints()).isEqualTo(three);
@@ -85,7 +85,7 @@ class HashPickerOptionsTest {
   @Test
   void aFirstListTooLargeForTheTable_isNamedInThePickError() {
     List<Endpoint> eight = PickerTesting.weighted(1, 1, 1, 1, 1, 1, 1, 1);
-    try (LoadBalancer lb = LoadBalancer.builder("tiny").endpoints(eight).picker(Pickers.maglev().tableSize(7)).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("tiny").executor(Runnable::run).endpoints(eight).picker(Pickers.maglev().tableSize(7)).build()) {
       assertThatThrownBy(lb::pick)
           .isInstanceOf(NoAvailableEndpointException.class)
           .hasMessage("no available endpoint in 'tiny' (0 endpoints; a list of 8 was refused: tableSize: 7 "

@@ -27,7 +27,7 @@ final class PickerTesting {
   }
 
   static LoadBalancer balancer(PickerFactory picker, List<Endpoint> endpoints, long seed) {
-    return LoadBalancer.builder("test").endpoints(endpoints).picker(picker).random(new SplittableRandom(seed)).build();
+    return LoadBalancer.builder("test").executor(Runnable::run).endpoints(endpoints).picker(picker).random(new SplittableRandom(seed)).build();
   }
 
   /** The indexes in {@code endpoints} of {@code count} picks. */

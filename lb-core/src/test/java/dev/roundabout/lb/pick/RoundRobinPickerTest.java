@@ -56,7 +56,7 @@ class RoundRobinPickerTest {
     Endpoint d = PickerTesting.endpoint(3, 1);
     MutableEndpointSource source = EndpointSource.mutable(abc);
     try (LoadBalancer lb =
-        LoadBalancer.builder("test").source(source).picker(Pickers.roundRobin()).random(new SplittableRandom(3)).build()) {
+        LoadBalancer.builder("test").executor(Runnable::run).source(source).picker(Pickers.roundRobin()).random(new SplittableRandom(3)).build()) {
       while (lb.pick() != abc.get(1)) {
         // advance until b was just picked
       }
@@ -77,7 +77,7 @@ class RoundRobinPickerTest {
     List<Endpoint> endpoints = weighted(1, 1, 1, 1, 1, 1, 1);
     int perThread = 50_000;
     int[] counts;
-    try (LoadBalancer lb = LoadBalancer.builder("test").endpoints(endpoints).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("test").executor(Runnable::run).endpoints(endpoints).build()) {
       counts = PickerTesting.pickOnTwoThreads(lb, endpoints, perThread);
     }
     double fair = 2.0 * perThread / endpoints.size();

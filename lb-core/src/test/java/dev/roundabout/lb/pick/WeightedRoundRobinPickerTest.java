@@ -125,7 +125,7 @@ class WeightedRoundRobinPickerTest {
     List<Endpoint> endpoints = weighted(1, 1);
     MutableEndpointSource source = EndpointSource.mutable(endpoints);
     try (LoadBalancer lb =
-        LoadBalancer.builder("test").source(source).picker(Pickers.weightedRoundRobin()).random(new SplittableRandom(1)).build()) {
+        LoadBalancer.builder("test").executor(Runnable::run).source(source).picker(Pickers.weightedRoundRobin()).random(new SplittableRandom(1)).build()) {
       assertThat(counts(pickIndexes(lb, endpoints, 10), 2)).containsExactly(5, 5);
       source.add(endpoints.get(0).toBuilder().weight(4).build());
       List<Endpoint> updated = lb.endpoints();
@@ -172,7 +172,7 @@ class WeightedRoundRobinPickerTest {
     List<Endpoint> endpoints = weighted(1, 2, 3, 4, 1, 2, 3);
     int perThread = 50_000;
     int[] counts;
-    try (LoadBalancer lb = LoadBalancer.builder("test").endpoints(endpoints).picker(Pickers.weightedRoundRobin()).build()) {
+    try (LoadBalancer lb = LoadBalancer.builder("test").executor(Runnable::run).endpoints(endpoints).picker(Pickers.weightedRoundRobin()).build()) {
       counts = PickerTesting.pickOnTwoThreads(lb, endpoints, perThread);
     }
     int totalWeight = 16;

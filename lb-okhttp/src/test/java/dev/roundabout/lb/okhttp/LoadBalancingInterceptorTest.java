@@ -79,7 +79,7 @@ class LoadBalancingInterceptorTest {
   }
 
   private LoadBalancer roundRobin(Backend... pool) {
-    return balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(pool)).random(new SplittableRandom(1)));
+    return balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(pool)).random(new SplittableRandom(1)));
   }
 
   private static List<Endpoint> endpoints(Backend... pool) {
@@ -140,7 +140,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void aBackendThatClosesEverySocket_failsNoCall_andIsEjected() throws Exception {
     two.answer(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two, three))
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(one, two, three))
         .healthTracker(OutlierDetector.builder().consecutiveFailures(3).build()));
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
 
@@ -154,7 +154,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void a503Backend_isRetriedAround_andEjected_butAOneShotPostIsNeverRetried() throws Exception {
     two.answer(new MockResponse.Builder().code(503).body("busy").build());
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two, three))
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(one, two, three))
         .healthTracker(OutlierDetector.builder().consecutiveFailures(5).build()));
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
     for (int i = 0; i < 60; i++) {
@@ -178,7 +178,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void aStalledBackend_timesOut_isRetriedElsewhere_andEjected() throws Exception {
     three.answer(new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("late").build());
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two, three))
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(one, two, three))
         .healthTracker(OutlierDetector.builder().consecutiveFailures(3).build()));
     LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder().service("orders", lb).build();
     OkHttpClient client = client(lbi).newBuilder().readTimeout(200, TimeUnit.MILLISECONDS).build();
@@ -216,7 +216,7 @@ class LoadBalancingInterceptorTest {
         closed.add(Endpoint.of("127.0.0.1", socket.getLocalPort()));
       }
     }
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(closed));
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(closed));
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
 
     assertThatThrownBy(() -> client.newCall(new Request.Builder().url("http://orders/x").post(oneShot("{}")).build()).execute())
@@ -226,7 +226,7 @@ class LoadBalancingInterceptorTest {
 
   @Test
   void noAvailableEndpoint_isAnIOExceptionNamingTheServiceAndTheReason() {
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(List.of()));
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of()));
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
 
     assertThatThrownBy(() -> get(client, "http://orders/x"))
@@ -264,7 +264,7 @@ class LoadBalancingInterceptorTest {
 
   @Test
   void affinityByHeader_keepsASessionOnOneBackend_untilItIsEjected() throws Exception {
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two, three))
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(one, two, three))
         .picker(Pickers.ringHash()).healthTracker(OutlierDetector.builder().consecutiveFailures(2).build()));
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb)
         .affinityKey(AffinityKey.header("X-Session")).build());
@@ -296,9 +296,9 @@ class LoadBalancingInterceptorTest {
 
   @Test
   void routes_byPathHeaderAndWeightedSplit() throws Exception {
-    LoadBalancer api = balancer("api", LoadBalancer.builder("api").endpoints(endpoints(one)));
-    LoadBalancer images = balancer("images", LoadBalancer.builder("images").endpoints(endpoints(two)));
-    LoadBalancer canary = balancer("canary", LoadBalancer.builder("canary").endpoints(endpoints(three)));
+    LoadBalancer api = balancer("api", LoadBalancer.builder("api").executor(Runnable::run).endpoints(endpoints(one)));
+    LoadBalancer images = balancer("images", LoadBalancer.builder("images").executor(Runnable::run).endpoints(endpoints(two)));
+    LoadBalancer canary = balancer("canary", LoadBalancer.builder("canary").executor(Runnable::run).endpoints(endpoints(three)));
     Routes routes = Routes.builder()
         .header("X-Canary", "true", canary)
         .pathPrefix("/images/", images)
@@ -404,7 +404,7 @@ class LoadBalancingInterceptorTest {
     }
     // A POST answered by a redirect to a port that refuses: the POST was processed once already.
     one.answer(new MockResponse.Builder().code(307).setHeader("Location", "http://127.0.0.1:" + closedPort + "/gone").build());
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two)).random(new SplittableRandom(2)));
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(one, two)).random(new SplittableRandom(2)));
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", lb).build());
     for (int i = 0; i < 4; i++) {
       try (Response response = client.newCall(new Request.Builder().url("http://orders/pay").post(RequestBody.create("{}", MediaType.get("application/json"))).build()).execute()) {
@@ -477,7 +477,7 @@ class LoadBalancingInterceptorTest {
 
   @Test
   void affinityByCookieQueryOrTag_keysThePick() throws Exception {
-    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").endpoints(endpoints(one, two, three)).picker(Pickers.rendezvous()));
+    LoadBalancer lb = balancer("orders", LoadBalancer.builder("orders").executor(Runnable::run).endpoints(endpoints(one, two, three)).picker(Pickers.rendezvous()));
     OkHttpClient byCookie = client(LoadBalancingInterceptor.builder().service("orders", lb).affinityKey(AffinityKey.cookie("sid")).build());
     OkHttpClient byQuery = client(LoadBalancingInterceptor.builder().service("orders", lb).affinityKey(AffinityKey.queryParameter("user")).build());
     String home = lb.pick(dev.roundabout.lb.PickContext.ofKey("s-9")).host() + ":" + lb.pick(dev.roundabout.lb.PickContext.ofKey("s-9")).port();
@@ -494,8 +494,8 @@ class LoadBalancingInterceptorTest {
 
   @Test
   void routes_byMethod() throws Exception {
-    LoadBalancer reads = balancer("reads", LoadBalancer.builder("reads").endpoints(endpoints(one)));
-    LoadBalancer writes = balancer("writes", LoadBalancer.builder("writes").endpoints(endpoints(two)));
+    LoadBalancer reads = balancer("reads", LoadBalancer.builder("reads").executor(Runnable::run).endpoints(endpoints(one)));
+    LoadBalancer writes = balancer("writes", LoadBalancer.builder("writes").executor(Runnable::run).endpoints(endpoints(two)));
     OkHttpClient client = client(LoadBalancingInterceptor.builder()
         .service("shop", Routes.builder().method("post", writes).otherwise(reads).build()).build());
 
