@@ -57,4 +57,37 @@ class ArchitectureTest {
     assertThat(Pattern.compile("^\\s*exports ([\\w.]+);", Pattern.MULTILINE).matcher(moduleInfo).results().map(r -> r.group(1)))
         .containsExactly("dev.roundabout.lb", "dev.roundabout.lb.health");
   }
+
+  @Test
+  void architectureMd_namesOnlyTypesAndMethodsThatExist() throws IOException {
+    String doc = Files.readString(Path.of("ARCHITECTURE.md"));
+    List<String> missing = new ArrayList<>();
+    Matcher type = Pattern.compile("`([A-Z]\\w+)(?:\\.(\\w+))?`").matcher(doc);
+    while (type.find()) {
+      Path file;
+      try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+        file = files.filter(p -> p.getFileName().toString().equals(type.group(1) + ".java")).findFirst().orElse(null);
+      }
+      if (file == null) {
+        missing.add(type.group());
+      } else if (type.group(2) != null && !Files.readString(file).contains(" " + type.group(2) + "(")) {
+        missing.add(type.group());
+      }
+    }
+    Matcher method = Pattern.compile("`(\\w+)\\(\\.*\\)`").matcher(doc);
+    String sources;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      StringBuilder all = new StringBuilder();
+      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        all.append(Files.readString(file));
+      }
+      sources = all.toString();
+    }
+    while (method.find()) {
+      if (!sources.contains(" " + method.group(1) + "(")) {
+        missing.add(method.group());
+      }
+    }
+    assertThat(missing).as("names in ARCHITECTURE.md without a match in the sources").isEmpty();
+  }
 }
