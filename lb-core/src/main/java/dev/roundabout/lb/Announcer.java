@@ -3,6 +3,7 @@ package dev.roundabout.lb;
 import dev.roundabout.lb.health.EndpointHealth;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,8 +11,11 @@ import org.slf4j.LoggerFactory;
  * Tells a balancer's listeners and its log what happened: endpoints added and removed, health
  * transitions, panic, no endpoint left. Each transition is logged once, when it happens.
  *
- * <p>Called only on the balancer's update path. An exception thrown by a listener is logged and
- * swallowed.
+ * <p>Called only on the balancer's update path. A {@code RuntimeException} thrown by a listener is
+ * logged and swallowed. An {@code Error} is logged and kept: every listener still hears every
+ * event of the update, and the update path calls {@link #rethrowListenerError()} once the update is
+ * complete (its state consistent), which throws the first {@code Error} with the later ones
+ * suppressed.
  */
 final class Announcer {
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
@@ -19,6 +23,8 @@ final class Announcer {
 
   private final String name;
   private final List<LoadBalancerListener> listeners;
+  /** The first Error a listener threw in the current update, the later ones suppressed; or null. */
+  private @Nullable Error listenerError;
 
   Announcer(String name, List<LoadBalancerListener> listeners) {
     this.name = name;
@@ -82,7 +88,28 @@ final class Announcer {
         event.accept(listener);
       } catch (RuntimeException e) {
         logger.warn("Listener {} of load balancer '{}' threw; ignored", listener, name, e);
+      } catch (Error e) {
+        logger.error("Listener {} of load balancer '{}' threw an error; rethrown once the update is complete",
+            listener, name, e);
+        if (listenerError == null) {
+          listenerError = e;
+        } else if (listenerError != e) {
+          listenerError.addSuppressed(e);
+        }
       }
+    }
+  }
+
+  /**
+   * Throws the first {@code Error} a listener threw since the last call, with the later ones
+   * suppressed, and forgets them; does nothing when no listener threw one. Called by the update
+   * path at the end of every update that may have announced something.
+   */
+  void rethrowListenerError() {
+    Error e = listenerError;
+    if (e != null) {
+      listenerError = null;
+      throw e;
     }
   }
 

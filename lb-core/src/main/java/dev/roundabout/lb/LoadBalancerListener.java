@@ -8,7 +8,15 @@ import dev.roundabout.lb.health.EndpointHealth;
  *
  * <p>Callbacks run on the balancer's serialized update path (the thread that delivered the change),
  * one at a time and in order, never on the pick path. They must return quickly and must not block.
- * An exception thrown by a callback is logged and swallowed.
+ *
+ * <p>A {@code RuntimeException} thrown by a callback is logged and swallowed. An {@code Error} (an
+ * {@code AssertionError} in a test, say) is logged and held until the update is complete: the
+ * update is applied in full (the new list, the health tracker told, the snapshot published), every
+ * listener still hears every event of it, and then the first {@code Error}, with any later ones
+ * suppressed, is rethrown to the thread that ran the update. For a list from
+ * {@code MutableEndpointSource.update} that is normally the caller of {@code update}; for the first
+ * list, the caller of {@code LoadBalancer.Builder.build()}, whose build then fails and leaves the
+ * balancer closed; for a health change or a due refresh, a thread of the balancer's executor.
  */
 public interface LoadBalancerListener {
   /** {@code endpoint} joined the balancer {@code balancer}. */

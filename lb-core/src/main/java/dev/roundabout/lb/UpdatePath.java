@@ -199,6 +199,7 @@ final class UpdatePath {
     health.endpointsChanged(endpoints, added, removed);
     announcer.listChanged(endpoints, added, removed);
     announceIfNoneLeft(wasAvailable);
+    announcer.rethrowListenerError(); // the update is complete
   }
 
   /** Tells the listeners when the balancer, which had an available endpoint, has none now. */
@@ -218,6 +219,7 @@ final class UpdatePath {
         announceIfNoneLeft(wasAvailable);
       }
     }
+    announcer.rethrowListenerError(); // the update is complete
   }
 
   /**
