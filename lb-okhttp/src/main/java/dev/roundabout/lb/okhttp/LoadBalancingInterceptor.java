@@ -138,26 +138,71 @@ public final class LoadBalancingInterceptor implements Interceptor {
         watched.reset();
       }
       EndpointRoute route = new EndpointRoute(service, endpoint, services, chain.getDns(), chain.getSocketFactory());
-      Response response;
+      Response response = null;
+      IOException failure = null;
       try {
         Chain routed = chain.withDns(route.dns).withSocketFactory(route.sockets);
         Request rewritten = rewrite(base, endpoint);
         response = route.run(() -> routed.proceed(rewritten));
       } catch (IOException e) {
-        Next next = afterFailure(chain, request, watched, route, lease, e);
-        Lease retry = next == Next.FINAL || attempt >= maxAttempts ? null
-            : retryLease(lb, context.avoiding(endpoint), next == Next.REQUEUE);
-        if (retry == null) {
-          throw withSuppressed(e, earlier);
-        }
-        context = context.avoiding(endpoint);
-        earlier.add(e);
-        lease = retry;
-        continue;
+        failure = e;
       } catch (Throwable t) { // a RuntimeException or Error, or an interruption OkHttp throws undeclared
         lease.close();
         throw unchecked(t, earlier);
       }
+      Verdict verdict = decide(chain, request, watched, route, lease, response, failure);
+      if (verdict == Verdict.SUCCESS) {
+        return leased(requireNonNull(response), lease);
+      }
+      Lease next = null;
+      if ((verdict == Verdict.RETRY || verdict == Verdict.REQUEUE) && attempt < maxAttempts) {
+        next = retryLease(lb, context.avoiding(endpoint), verdict == Verdict.REQUEUE);
+      }
+      if (next == null) { // final: the failing response as it is, or the exception
+        if (response != null) {
+          return leased(response, lease);
+        }
+        throw withSuppressed(requireNonNull(failure), earlier);
+      }
+      if (response != null) {
+        earlier.add(new IOException("HTTP " + response.code() + " from " + endpoint.address()));
+        response.close();
+        lease.close();
+      } else {
+        earlier.add(requireNonNull(failure));
+      }
+      context = context.avoiding(endpoint);
+      lease = next;
+    }
+  }
+
+  /** The outcome of one attempt, decided in one place: {@link #decide}. */
+  private enum Verdict {
+    /** The response is the call's answer. */
+    SUCCESS,
+    /** Nothing of the request reached any server: another endpoint may take it, whatever the method. */
+    REQUEUE,
+    /** The request may have reached the endpoint: another one may take it if the budget allows. */
+    RETRY,
+    /** This attempt's response or exception is the call's: no other attempt. */
+    FINAL,
+    /** The caller gave up: the exception is the call's, and the endpoint hears nothing. */
+    CANCELLED
+  }
+
+  /**
+   * The one decision point of an attempt, as OkHttp separates {@code recover} from
+   * {@code isRecoverable}: reports the outcome on the lease (success, failure, silence, or nothing
+   * when the caller gave up or the failure was not the endpoint's), closes the lease unless a
+   * response still holds it, and says what follows. Decided from the response's classification,
+   * from what the attempt's DNS and sockets saw, and from exception types, never from the text of
+   * a message.
+   *
+   * @throws IOException if the response classifier throws (the response is closed)
+   */
+  private Verdict decide(Chain chain, Request request, @Nullable WatchedBody watched, EndpointRoute route, Lease lease,
+      @Nullable Response response, @Nullable IOException failure) throws IOException {
+    if (response != null) {
       boolean failed;
       try {
         failed = classifier.isFailure(response);
@@ -168,61 +213,32 @@ public final class LoadBalancingInterceptor implements Interceptor {
       }
       if (!failed) {
         lease.success();
-        return leased(response, lease);
+        return Verdict.SUCCESS;
       }
-      lease.failure();
-      Lease retry = attempt < maxAttempts && idempotent(request) && !chain.call().isCanceled()
-          ? retryLease(lb, context.avoiding(endpoint), false) : null;
-      if (retry == null) {
-        return leased(response, lease); // the last failing response, as it is
-      }
-      context = context.avoiding(endpoint);
-      earlier.add(new IOException("HTTP " + response.code() + " from " + endpoint.address()));
-      response.close();
-      lease.close();
-      lease = retry;
+      lease.failure(); // the lease stays open: a final failing response still holds it
+      return idempotent(request) && !chain.call().isCanceled() ? Verdict.RETRY : Verdict.FINAL;
     }
-  }
-
-  /** What may follow an attempt that failed with an exception. */
-  private enum Next {
-    /** Nothing of the request reached any server: another endpoint may take it, whatever the method. */
-    REQUEUE,
-    /** The request may have reached the endpoint: another one may take it if it is idempotent. */
-    RETRY,
-    /** No other attempt: the caller gave up, or the failure was not the endpoint's. */
-    FINAL
-  }
-
-  /**
-   * The one decision after an attempt that threw: reports the outcome on the lease (the endpoint's
-   * failure, its silence, or nothing when the failure was not the endpoint's), closes it, and says
-   * what may follow. Decided from what the attempt's DNS and sockets saw and from the exception's
-   * type, never from its message.
-   */
-  private Next afterFailure(Chain chain, Request request, @Nullable WatchedBody watched, EndpointRoute route, Lease lease,
-      IOException e) {
-    boolean timeout = e instanceof InterruptedIOException;
+    IOException e = requireNonNull(failure);
     if (chain.call().isCanceled() && !isCallTimeout(e)) {
       lease.close(); // the caller gave up: says nothing of the endpoint
-      return Next.FINAL;
+      return Verdict.CANCELLED;
     }
     if (route.lastFailure() == EndpointRoute.Place.ELSEWHERE) {
       lease.close(); // the endpoint answered (a redirect); its target failed
-      return Next.FINAL;
+      return Verdict.FINAL;
     }
-    if (route.endpointSilent() && !timeout) {
-      lease.unreachable(e);
+    if (route.endpointSilent() && !(e instanceof InterruptedIOException)) {
+      lease.unreachable(e); // refused, unreachable, or dropped before any answer; not a timeout
     } else {
       lease.failure(e);
     }
     lease.close();
-    boolean nothingSent = route.neverConnected() && (watched == null || !watched.started());
-    if (nothingSent) {
-      return Next.REQUEUE;
+    if (route.neverConnected() && (watched == null || !watched.started())) {
+      return Verdict.REQUEUE;
     }
-    return idempotent(request) ? Next.RETRY : Next.FINAL;
+    return idempotent(request) ? Verdict.RETRY : Verdict.FINAL;
   }
+
   private Lease firstLease(LoadBalancer lb, PickContext context, String service) throws IOException {
     try {
       return lb.acquire(context);
@@ -243,7 +259,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     } catch (RuntimeException e) {
       return null;
     }
-    if (context.avoids(next.endpoint()) || !requeue && !budget.tryRetry(ticker.read())) {
+    if (context.avoids(next.endpoint()) || (!requeue && !budget.tryRetry(ticker.read()))) {
       next.close(); // only endpoints already tried are left, or no budget: no outcome to report
       return null;
     }
@@ -279,12 +295,12 @@ public final class LoadBalancingInterceptor implements Interceptor {
   /** An idempotent request whose body can be sent again. */
   private static boolean idempotent(Request request) {
     RequestBody body = request.body();
-    return IDEMPOTENT.contains(request.method()) && (body == null || !body.isOneShot() && !body.isDuplex());
+    return IDEMPOTENT.contains(request.method()) && (body == null || (!body.isOneShot() && !body.isDuplex()));
   }
 
   private static IOException unchecked(Throwable t, List<IOException> earlier) {
-    if (t instanceof Error) {
-      throw (Error) t;
+    if (t instanceof Error error) {
+      throw error;
     }
     IOException e;
     if (t instanceof InterruptedException) {
