@@ -36,22 +36,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #pick} and {@link #acquire} read one volatile field (an immutable snapshot
  * of the ready endpoints and their {@link Picker}) and never lock. Every change (a new list from
- * the {@link EndpointSource}, {@link #close()}) goes through one serialized update path that
- * reconciles the per-endpoint state by {@code host:port} (an endpoint that stays keeps its
- * in-flight count and latency), builds a new snapshot and publishes it; a change that changes
- * nothing publishes nothing. Pickers running during an update finish on the old snapshot, so a
- * pick returns an endpoint of the old or of the new list, never another.
+ * the {@link EndpointSource}, a change of health, a time-driven step, {@link #close()}) goes
+ * through one serialized update path that reconciles the per-endpoint state by {@code host:port}
+ * (an endpoint that stays keeps its in-flight count and latency), builds a new snapshot and
+ * publishes it; a change that changes nothing publishes nothing. Pickers running during an update
+ * finish on the old snapshot, so a pick returns an endpoint of the old or of the new list, never
+ * another. See {@code lb-core/ARCHITECTURE.md} for the pick, update and outcome paths.
+ *
+ * <p>Threads: picks and outcomes run on the callers' threads and never build anything. When a
+ * pick finds a time-driven change due (an ejection that ends, a slow-start step; while one is
+ * pending, a pick reads the clock once), or an outcome or a health tracker changes health, the
+ * rebuild is handed to the builder's {@link Builder#executor executor} (by default
+ * {@code ForkJoinPool.commonPool()}); picks use the published snapshot until the new one is
+ * published. A list from the source, the build and the close are applied on the calling thread
+ * when no update is running. With a direct executor ({@code Runnable::run}, for tests and
+ * simulations) every change takes effect before the call that caused it returns.
  *
  * <p>Health ({@link Builder#healthTracker}) decides which endpoints are offered; a change of
  * health rebuilds the snapshot, so a pick never checks health. When the available share of the
  * pool falls below the {@link Builder#panicThreshold panic threshold}, picks go to every endpoint
  * that health has seen, except those whose latest call said they do not answer at all.
  * With {@link Builder#slowStart slow start}, an endpoint that joins or comes back takes a share
- * that grows over a window. Time-driven changes (an ejection that ends, a slow-start step) are
- * applied by the first pick after they are due: while one is pending, a pick reads the clock once.
+ * that grows over a window.
  *
- * <p>The balancer starts no thread. Close it when done: picks then throw
- * {@link IllegalStateException}, its source subscription ends and its health tracker stops.
+ * <p>The balancer starts no thread of its own (health checkers may). Close it when done: picks
+ * then throw {@link IllegalStateException}, its source subscription ends and its health tracker
+ * stops.
  */
 public final class LoadBalancer implements AutoCloseable {
   /** The default {@link Builder#panicThreshold}: 50 percent. */
