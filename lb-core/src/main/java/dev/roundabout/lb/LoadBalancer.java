@@ -496,7 +496,10 @@ public final class LoadBalancer implements AutoCloseable {
 
     /**
      * Builds the balancer, starts its health tracker and subscribes it to its source; a static or
-     * mutable source delivers its list before this returns.
+     * mutable source delivers its list before this returns, and that list is applied on this
+     * thread. When the source throws from {@code subscribe}, or a listener throws an {@code Error}
+     * on the first list, whatever was started (the tracker, its threads) is stopped, the balancer
+     * is closed and the exception is rethrown.
      *
      * @throws IllegalStateException if neither or both of {@link #endpoints} and {@link #source}
      *     were set, or if the health tracker already serves another balancer
