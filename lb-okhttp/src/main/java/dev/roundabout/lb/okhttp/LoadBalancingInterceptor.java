@@ -6,6 +6,10 @@ import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.PickContext;
+import dev.roundabout.lb.RetryBudget;
+import dev.roundabout.lb.RetryRules;
+import dev.roundabout.lb.RetryRules.Next;
+import dev.roundabout.lb.RetryRules.Outcome;
 import dev.roundabout.lb.Ticker;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -150,57 +154,48 @@ public final class LoadBalancingInterceptor implements Interceptor {
         lease.close();
         throw unchecked(t, earlier);
       }
-      Verdict verdict = decide(chain, request, watched, route, lease, response, failure);
-      if (verdict == Verdict.SUCCESS) {
+      Outcome outcome;
+      try {
+        outcome = outcomeOf(chain, watched, route, response, failure);
+      } catch (IOException classifierFailed) {
+        lease.close();
+        throw classifierFailed;
+      }
+      RetryRules.report(lease, outcome, failure);
+      Next next = RetryRules.next(outcome, idempotent(request) && !chain.call().isCanceled());
+      if (next == Next.DONE) {
         return leased(requireNonNull(response), lease);
       }
-      Lease next = null;
-      if ((verdict == Verdict.RETRY || verdict == Verdict.REQUEUE) && attempt < maxAttempts) {
-        next = retryLease(lb, context.avoiding(endpoint), verdict == Verdict.REQUEUE);
-      }
-      if (next == null) { // final: the failing response as it is, or the exception
+      Lease another = next == Next.FINAL ? null : retryLease(lb, context.avoiding(endpoint), next, attempt);
+      if (another == null) { // final: the failing response as it is (it holds its lease), or the exception
         if (response != null) {
           return leased(response, lease);
         }
+        lease.close();
         throw withSuppressed(requireNonNull(failure), earlier);
       }
       if (response != null) {
         earlier.add(new IOException("HTTP " + response.code() + " from " + endpoint.address()));
         response.close();
-        lease.close();
       } else {
         earlier.add(requireNonNull(failure));
       }
+      lease.close();
       context = context.avoiding(endpoint);
-      lease = next;
+      lease = another;
     }
-  }
-
-  /** The outcome of one attempt, decided in one place: {@link #decide}. */
-  private enum Verdict {
-    /** The response is the call's answer. */
-    SUCCESS,
-    /** Nothing of the request reached any server: another endpoint may take it, whatever the method. */
-    REQUEUE,
-    /** The request may have reached the endpoint: another one may take it if the budget allows. */
-    RETRY,
-    /** This attempt's response or exception is the call's: no other attempt. */
-    FINAL,
-    /** The caller gave up: the exception is the call's, and the endpoint hears nothing. */
-    CANCELLED
   }
 
   /**
    * The one decision point of an attempt, as OkHttp separates {@code recover} from
-   * {@code isRecoverable}: reports the outcome on the lease (success, failure, silence, or nothing
-   * when the caller gave up or the failure was not the endpoint's), closes the lease unless a
-   * response still holds it, and says what follows. Decided from the response's classification,
-   * from what the attempt's DNS and sockets saw, and from exception types, never from the text of
-   * a message.
+   * {@code isRecoverable}: what happened, decided from the response's classification, from what
+   * the attempt's DNS and sockets saw and from exception types, never from the text of a message.
+   * {@link RetryRules} then says what the lease reports and what follows, for the interceptor and
+   * for simulations alike.
    *
-   * @throws IOException if the response classifier throws (the response is closed)
+   * @throws IOException if the response classifier throws (the response is closed, the lease too)
    */
-  private Verdict decide(Chain chain, Request request, @Nullable WatchedBody watched, EndpointRoute route, Lease lease,
+  private Outcome outcomeOf(Chain chain, @Nullable WatchedBody watched, EndpointRoute route,
       @Nullable Response response, @Nullable IOException failure) throws IOException {
     if (response != null) {
       boolean failed;
@@ -208,35 +203,33 @@ public final class LoadBalancingInterceptor implements Interceptor {
         failed = classifier.isFailure(response);
       } catch (RuntimeException e) {
         response.close();
-        lease.close();
-        throw new IOException("the response classifier failed on HTTP " + response.code() + ": " + e, e);
+        throw new ClassifierException("the response classifier failed on HTTP " + response.code() + ": " + e, e);
       }
-      if (!failed) {
-        lease.success();
-        return Verdict.SUCCESS;
-      }
-      lease.failure(); // the lease stays open: a final failing response still holds it
-      return idempotent(request) && !chain.call().isCanceled() ? Verdict.RETRY : Verdict.FINAL;
+      return failed ? Outcome.FAILED : Outcome.SUCCEEDED;
     }
     IOException e = requireNonNull(failure);
     if (chain.call().isCanceled() && !isCallTimeout(e)) {
-      lease.close(); // the caller gave up: says nothing of the endpoint
-      return Verdict.CANCELLED;
+      return Outcome.CANCELLED; // the caller gave up: says nothing of the endpoint
     }
     if (route.lastFailure() == EndpointRoute.Place.ELSEWHERE) {
-      lease.close(); // the endpoint answered (a redirect); its target failed
-      return Verdict.FINAL;
+      return Outcome.ELSEWHERE; // the endpoint answered (a redirect); its target failed
+    }
+    if (route.neverConnected() && (watched == null || !watched.started())) {
+      return Outcome.NOTHING_SENT;
     }
     if (route.endpointSilent() && !(e instanceof InterruptedIOException)) {
-      lease.unreachable(e); // refused, unreachable, or dropped before any answer; not a timeout
-    } else {
-      lease.failure(e);
+      return Outcome.SILENT; // dropped before any answer; a timeout is a slow answer, not silence
     }
-    lease.close();
-    if (route.neverConnected() && (watched == null || !watched.started())) {
-      return Verdict.REQUEUE;
+    return Outcome.FAILED;
+  }
+
+  /** A response classifier that threw: the call fails with it, and the lease is released. */
+  private static final class ClassifierException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClassifierException(String message, RuntimeException cause) {
+      super(message, cause);
     }
-    return idempotent(request) ? Verdict.RETRY : Verdict.FINAL;
   }
 
   private Lease firstLease(LoadBalancer lb, PickContext context, String service) throws IOException {
@@ -249,21 +242,21 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
   /**
    * A lease for another attempt on another endpoint than those {@code context} avoids, if there is
-   * one and, for a retry, the budget allows it; null otherwise. A requeue (nothing of the request
-   * reached a server) costs the budget nothing: it adds no load to any server.
+   * one and {@link RetryRules#mayTryAgain} allows it (a retry spends from the budget, a requeue
+   * does not); null otherwise.
    */
-  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, boolean requeue) {
-    Lease next;
+  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, Next next, int attempt) {
+    Lease lease;
     try {
-      next = lb.acquire(context);
+      lease = lb.acquire(context);
     } catch (RuntimeException e) {
       return null;
     }
-    if (context.avoids(next.endpoint()) || (!requeue && !budget.tryRetry(ticker.read()))) {
-      next.close(); // only endpoints already tried are left, or no budget: no outcome to report
+    if (context.avoids(lease.endpoint()) || !RetryRules.mayTryAgain(next, attempt, maxAttempts, budget, ticker.read())) {
+      lease.close(); // only endpoints already tried are left, or no attempt left: no outcome to report
       return null;
     }
-    return next;
+    return lease;
   }
 
   private PickContext contextOf(Request request) {

@@ -7,6 +7,7 @@ import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.EndpointStats;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.Pickers;
+import dev.roundabout.lb.RetryBudget;
 import dev.roundabout.lb.health.EndpointHealth;
 import dev.roundabout.lb.health.OutlierDetector;
 import java.io.IOException;

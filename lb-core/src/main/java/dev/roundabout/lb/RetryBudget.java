@@ -1,4 +1,4 @@
-package dev.roundabout.lb.okhttp;
+package dev.roundabout.lb;
 
 import java.util.Arrays;
 
@@ -9,8 +9,10 @@ import java.util.Arrays;
  * therefore sends at most {@code 1 + percent / 100} times its normal load, not {@code maxAttempts}
  * times. The default, {@link #ofDefaults()}, is 20% plus 10 retries a second.
  *
- * <p>Thread-safe (a lock per request and per retry, not on the pick path). A budget serves one
- * interceptor; the counts are kept in one-second buckets.
+ * <p>Used by the OkHttp interceptor and by lb-sim's simulated clients through {@link RetryRules},
+ * and by any client that retries on its own. Thread-safe (a lock per request and per retry, not on
+ * the pick path). A budget serves one client (one interceptor); the counts are kept in one-second
+ * buckets of the ticker time passed in.
  */
 public final class RetryBudget {
   /** The window over which requests and retries are counted, in seconds. */
@@ -53,14 +55,14 @@ public final class RetryBudget {
     return of(20, 10);
   }
 
-  /** Counts one request (its first attempt). */
-  synchronized void onRequest(long nowNanos) {
+  /** Counts one request (its first attempt) at {@code nowNanos}, ticker time. */
+  public synchronized void onRequest(long nowNanos) {
     advance(nowNanos);
     requests[slot()]++;
   }
 
-  /** Takes one retry from the budget if there is one left. */
-  synchronized boolean tryRetry(long nowNanos) {
+  /** Takes one retry from the budget at {@code nowNanos} if there is one left; true if it did. */
+  public synchronized boolean tryRetry(long nowNanos) {
     advance(nowNanos);
     long allowed = sum(requests) * percent / 100 + (long) minRetriesPerSecond * WINDOW_SECONDS;
     if (sum(retries) >= allowed) {

@@ -1,4 +1,4 @@
-package dev.roundabout.lb.okhttp;
+package dev.roundabout.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
