@@ -135,10 +135,9 @@ public final class Endpoint {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof Endpoint)) {
+    if (!(o instanceof Endpoint that)) {
       return false;
     }
-    Endpoint that = (Endpoint) o;
     return port == that.port
         && weight == that.weight
         && host.equals(that.host)
@@ -233,11 +232,9 @@ public final class Endpoint {
           }
           labelStart = i + 1;
           allDigits = true;
-        } else if (isDigit(c)) {
-          continue;
         } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_') {
           allDigits = false;
-        } else {
+        } else if (!isDigit(c)) {
           return false;
         }
       }

@@ -135,10 +135,10 @@ public final class PickContext {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof PickContext
-        && ((PickContext) o).hasKey == hasKey
-        && ((PickContext) o).keyHash == keyHash
-        && Arrays.equals(((PickContext) o).avoided, avoided);
+    return o instanceof PickContext that
+        && that.hasKey == hasKey
+        && that.keyHash == keyHash
+        && Arrays.equals(that.avoided, avoided);
   }
 
   @Override

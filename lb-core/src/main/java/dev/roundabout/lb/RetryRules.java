@@ -63,17 +63,12 @@ public final class RetryRules {
    * method whose body can be written twice).
    */
   public static Next next(Outcome outcome, boolean replayable) {
-    switch (checkNotNull(outcome, "outcome")) {
-      case SUCCEEDED:
-        return Next.DONE;
-      case NOTHING_SENT:
-        return Next.REQUEUE;
-      case SILENT:
-      case FAILED:
-        return replayable ? Next.RETRY : Next.FINAL;
-      default:
-        return Next.FINAL;
-    }
+    return switch (checkNotNull(outcome, "outcome")) {
+      case SUCCEEDED -> Next.DONE;
+      case NOTHING_SENT -> Next.REQUEUE;
+      case SILENT, FAILED -> replayable ? Next.RETRY : Next.FINAL;
+      case ELSEWHERE, CANCELLED -> Next.FINAL;
+    };
   }
 
   /**
@@ -83,22 +78,18 @@ public final class RetryRules {
   public static void report(Lease lease, Outcome outcome, @Nullable Throwable cause) {
     checkNotNull(lease, "lease");
     switch (checkNotNull(outcome, "outcome")) {
-      case SUCCEEDED:
-        lease.success();
-        break;
-      case FAILED:
+      case SUCCEEDED -> lease.success();
+      case FAILED -> {
         if (cause == null) {
           lease.failure();
         } else {
           lease.failure(cause);
         }
-        break;
-      case SILENT:
-      case NOTHING_SENT:
-        lease.unreachable(cause != null ? cause : new java.net.ConnectException("no answer"));
-        break;
-      default:
-        break; // the endpoint is not to blame
+      }
+      case SILENT, NOTHING_SENT -> lease.unreachable(cause != null ? cause : new java.net.ConnectException("no answer"));
+      case ELSEWHERE, CANCELLED -> {
+        // the endpoint is not to blame
+      }
     }
   }
 
@@ -112,6 +103,6 @@ public final class RetryRules {
     if (attempt >= maxAttempts) {
       return false;
     }
-    return next == Next.REQUEUE || next == Next.RETRY && budget.tryRetry(nowNanos);
+    return next == Next.REQUEUE || (next == Next.RETRY && budget.tryRetry(nowNanos));
   }
 }

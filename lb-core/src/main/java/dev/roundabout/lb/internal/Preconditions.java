@@ -27,6 +27,7 @@ public final class Preconditions {
   }
 
   /** Throws {@code IllegalArgumentException("name: value (expected: expectation)")} unless {@code ok}. */
+  @Contract("false, _, _, _ -> fail")
   public static void checkArgument(boolean ok, String name, Object value, String expectation) {
     if (!ok) {
       throw new IllegalArgumentException(name + ": " + value + " (expected: " + expectation + ")");
@@ -34,6 +35,7 @@ public final class Preconditions {
   }
 
   /** Throws {@code IllegalStateException(message)} unless {@code ok}. */
+  @Contract("false, _ -> fail")
   public static void checkState(boolean ok, String message) {
     if (!ok) {
       throw new IllegalStateException(message);

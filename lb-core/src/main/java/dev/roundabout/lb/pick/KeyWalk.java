@@ -73,10 +73,10 @@ final class KeyWalk {
         }
         if (refusals < REMEMBERED_REFUSALS && !ready.admit(index)) {
           switch (refusals++) {
-            case 0: refused0 = index; break;
-            case 1: refused1 = index; break;
-            case 2: refused2 = index; break;
-            default: refused3 = index; break;
+            case 0 -> refused0 = index;
+            case 1 -> refused1 = index;
+            case 2 -> refused2 = index;
+            default -> refused3 = index;
           }
           continue;
         }

@@ -59,8 +59,14 @@ final class RendezvousPicker implements Picker {
       return first;
     }
     LoadBound b = bound;
-    long total = b == null || b.idle(first) ? -1 : b.totalInFlight();
-    int candidate = total >= 0 && b.full(first, total) ? next(key, -1, total) : first;
+    long total = -1;
+    int candidate = first;
+    if (b != null && !b.idle(first)) {
+      total = b.totalInFlight();
+      if (b.full(first, total)) {
+        candidate = next(key, -1, total);
+      }
+    }
     for (int refusals = 0; candidate >= 0 && ready.ramping() && refusals < seeds.length; refusals++) {
       if (ready.admit(candidate)) {
         return candidate;
@@ -110,10 +116,10 @@ final class RendezvousPicker implements Picker {
     double bestScore = 0;
     for (int i = 0; i < seeds.length; i++) {
       double s = score(key, i, w);
-      if (above >= 0 && !(s < ceiling || s == ceiling && Long.compareUnsigned(seeds[i], seeds[above]) < 0)) {
+      if (above >= 0 && !(s < ceiling || (s == ceiling && Long.compareUnsigned(seeds[i], seeds[above]) < 0))) {
         continue;
       }
-      if ((best < 0 || bestScore < s || bestScore == s && Long.compareUnsigned(seeds[best], seeds[i]) < 0)
+      if ((best < 0 || bestScore < s || (bestScore == s && Long.compareUnsigned(seeds[best], seeds[i]) < 0))
           && hasRoom(i, total)) {
         best = i;
         bestScore = s;
@@ -131,6 +137,6 @@ final class RendezvousPicker implements Picker {
   /** Whether (hash a, tie b) ranks below (hash c, tie d), all unsigned. */
   private static boolean below(long a, long b, long c, long d) {
     int byHash = Long.compareUnsigned(a, c);
-    return byHash < 0 || byHash == 0 && Long.compareUnsigned(b, d) < 0;
+    return byHash < 0 || (byHash == 0 && Long.compareUnsigned(b, d) < 0);
   }
 }

@@ -43,8 +43,8 @@ final class Rotation {
    * when it is a {@link Rotating} picker, or else starts every stripe at a random position.
    */
   static Rotation continuing(@Nullable Picker previous, RandomGenerator random, long length) {
-    if (previous instanceof Rotating) {
-      return ((Rotating) previous).rotation().resized(length);
+    if (previous instanceof Rotating rotating) {
+      return rotating.rotation().resized(length);
     }
     int cpus = Runtime.getRuntime().availableProcessors();
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, 2 * cpus - 1)) << 1);

@@ -88,7 +88,8 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating {
     long total = 0;
     for (int i = 0; i < n; i++) {
       starts[i] = total;
-      total += scale == 1.0 ? ready.effectiveWeight(i) / gcd : Math.max(1, Math.round(ready.effectiveWeight(i) / gcd * scale));
+      long units = ready.effectiveWeight(i) / gcd; // exact: gcd divides every weight
+      total += scale == 1.0 ? units : Math.max(1, Math.round(units * scale));
     }
     return new WeightedRoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), total), starts);
   }

@@ -36,7 +36,7 @@ public interface AffinityKey {
     requireNonNull(name, "name");
     return request -> {
       for (String header : request.headers("Cookie")) {
-        for (String pair : header.split(";")) {
+        for (String pair : header.split(";", -1)) {
           String trimmed = pair.trim();
           int eq = trimmed.indexOf('=');
           if (eq > 0 && trimmed.substring(0, eq).trim().equals(name)) {

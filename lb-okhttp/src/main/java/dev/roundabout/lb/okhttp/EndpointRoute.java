@@ -164,7 +164,7 @@ final class EndpointRoute {
   }
 
   boolean isOwn(@Nullable SocketAddress address) {
-    return address instanceof InetSocketAddress && ownMark.equals(((InetSocketAddress) address).getHostString());
+    return address instanceof InetSocketAddress inet && ownMark.equals(inet.getHostString());
   }
 
   /**
@@ -241,10 +241,9 @@ final class EndpointRoute {
 
     @Override
     public boolean equals(@Nullable Object o) {
-      if (!(o instanceof EndpointDns)) {
+      if (!(o instanceof EndpointDns that)) {
         return false;
       }
-      EndpointDns that = (EndpointDns) o;
       return logicalHost.equals(that.logicalHost)
           && endpoint.host().equals(that.endpoint.host())
           && endpoint.port() == that.endpoint.port()

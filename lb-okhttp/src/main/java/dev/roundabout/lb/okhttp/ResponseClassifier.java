@@ -22,7 +22,7 @@ public interface ResponseClassifier {
   static ResponseClassifier defaults() {
     return response -> {
       int code = response.code();
-      return code >= 500 && code != 501 || code == 429;
+      return (code >= 500 && code != 501) || code == 429;
     };
   }
 }

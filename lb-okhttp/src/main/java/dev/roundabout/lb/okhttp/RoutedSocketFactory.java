@@ -77,8 +77,7 @@ final class RoutedSocketFactory extends SocketFactory {
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
       SocketAddress target = endpoint;
-      if (endpoint instanceof InetSocketAddress) {
-        InetSocketAddress address = (InetSocketAddress) endpoint;
+      if (endpoint instanceof InetSocketAddress address) {
         int port = EndpointRoute.markedPort(address);
         if (port >= 0) {
           target = new InetSocketAddress(address.getAddress(), port);
@@ -229,33 +228,35 @@ final class RoutedSocketFactory extends SocketFactory {
       return socket.getOOBInline();
     }
 
+    // The methods Socket declares synchronized stay synchronized here, so the wrapper locks as a
+    // socket does; the delegate still guards its own state.
     @Override
-    public void setSoTimeout(int timeout) throws SocketException {
+    public synchronized void setSoTimeout(int timeout) throws SocketException {
       socket.setSoTimeout(timeout);
     }
 
     @Override
-    public int getSoTimeout() throws SocketException {
+    public synchronized int getSoTimeout() throws SocketException {
       return socket.getSoTimeout();
     }
 
     @Override
-    public void setSendBufferSize(int size) throws SocketException {
+    public synchronized void setSendBufferSize(int size) throws SocketException {
       socket.setSendBufferSize(size);
     }
 
     @Override
-    public int getSendBufferSize() throws SocketException {
+    public synchronized int getSendBufferSize() throws SocketException {
       return socket.getSendBufferSize();
     }
 
     @Override
-    public void setReceiveBufferSize(int size) throws SocketException {
+    public synchronized void setReceiveBufferSize(int size) throws SocketException {
       socket.setReceiveBufferSize(size);
     }
 
     @Override
-    public int getReceiveBufferSize() throws SocketException {
+    public synchronized int getReceiveBufferSize() throws SocketException {
       return socket.getReceiveBufferSize();
     }
 
@@ -290,7 +291,7 @@ final class RoutedSocketFactory extends SocketFactory {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
       socket.close();
     }
 
