@@ -1,0 +1,134 @@
+package dev.roundabout.lb.sim;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The simulated clients: how many, how they send (open loop: Poisson arrivals at a total rate;
+ * closed loop: a number of users per client, each sending its next call when the last ends), and
+ * how a call is made: its timeout, how many attempts, and the retry budget, judged by the same
+ * {@code RetryRules} as the OkHttp interceptor. Immutable.
+ */
+public final class ClientSpec {
+  /** The default most attempts of one call: 3, as the OkHttp interceptor's default. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  private final int clients;
+  private final double callsPerSecond;
+  private final int usersPerClient;
+  private final long timeoutNanos;
+  private final int maxAttempts;
+  private final int retryPercent;
+  private final int minRetriesPerSecond;
+
+  private ClientSpec(int clients, double callsPerSecond, int usersPerClient, long timeoutNanos, int maxAttempts,
+      int retryPercent, int minRetriesPerSecond) {
+    this.clients = clients;
+    this.callsPerSecond = callsPerSecond;
+    this.usersPerClient = usersPerClient;
+    this.timeoutNanos = timeoutNanos;
+    this.maxAttempts = maxAttempts;
+    this.retryPercent = retryPercent;
+    this.minRetriesPerSecond = minRetriesPerSecond;
+  }
+
+  /**
+   * {@code clients} clients sending, all together, {@code callsPerSecond} calls a second as
+   * Poisson arrivals (each client an equal share), with a 10 s timeout, 3 attempts and the default
+   * retry budget (20% plus 10 a second).
+   *
+   * @throws IllegalArgumentException if {@code clients} is outside 1-100000 or the rate is not positive
+   */
+  public static ClientSpec openLoop(int clients, double callsPerSecond) {
+    checkClients(clients);
+    if (!(callsPerSecond > 0 && callsPerSecond < 1e9)) {
+      throw new IllegalArgumentException("callsPerSecond: " + callsPerSecond + " (expected: more than 0, below 1e9)");
+    }
+    return new ClientSpec(clients, callsPerSecond, 0, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10);
+  }
+
+  /**
+   * {@code clients} clients with {@code usersPerClient} users each; a user sends its next call as
+   * soon as its last one ends.
+   *
+   * @throws IllegalArgumentException if a count is out of range
+   */
+  public static ClientSpec closedLoop(int clients, int usersPerClient) {
+    checkClients(clients);
+    if (usersPerClient < 1 || usersPerClient > 10_000) {
+      throw new IllegalArgumentException("usersPerClient: " + usersPerClient + " (expected: 1-10000)");
+    }
+    return new ClientSpec(clients, 0, usersPerClient, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10);
+  }
+
+  private static void checkClients(int clients) {
+    if (clients < 1 || clients > 100_000) {
+      throw new IllegalArgumentException("clients: " + clients + " (expected: 1-100000)");
+    }
+  }
+
+  /**
+   * Calls fail after {@code timeout} in all (attempts included), as OkHttp's call timeout does.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ClientSpec timeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: a positive duration)");
+    }
+    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeout.toNanos(), maxAttempts, retryPercent,
+        minRetriesPerSecond);
+  }
+
+  /**
+   * At most {@code attempts} attempts per call (1: no retry).
+   *
+   * @throws IllegalArgumentException if {@code attempts} is outside 1-10
+   */
+  public ClientSpec maxAttempts(int attempts) {
+    if (attempts < 1 || attempts > 10) {
+      throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: 1-10)");
+    }
+    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, attempts, retryPercent,
+        minRetriesPerSecond);
+  }
+
+  /** A retry budget of {@code percent} of recent calls plus {@code minPerSecond}, as {@code RetryBudget.of}. */
+  public ClientSpec retryBudget(int percent, int minPerSecond) {
+    dev.roundabout.lb.RetryBudget.of(percent, minPerSecond); // checks the values
+    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, percent, minPerSecond);
+  }
+
+  public int clients() {
+    return clients;
+  }
+
+  /** The total open-loop rate, 0 for closed loop. */
+  public double callsPerSecond() {
+    return callsPerSecond;
+  }
+
+  /** Users per client in closed loop, 0 for open loop. */
+  public int usersPerClient() {
+    return usersPerClient;
+  }
+
+  long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
+  dev.roundabout.lb.RetryBudget newBudget() {
+    return dev.roundabout.lb.RetryBudget.of(retryPercent, minRetriesPerSecond);
+  }
+
+  @Override
+  public String toString() {
+    return clients + (usersPerClient > 0 ? " closed-loop clients x " + usersPerClient + " users" : " clients at "
+        + callsPerSecond + " calls/s") + ", timeout " + Duration.ofNanos(timeoutNanos) + ", " + maxAttempts + " attempts";
+  }
+}

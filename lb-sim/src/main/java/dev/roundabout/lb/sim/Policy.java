@@ -1,0 +1,92 @@
+package dev.roundabout.lb.sim;
+
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.PickerFactory;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How simulated clients choose a server: a real {@link LoadBalancer} with a picker (each client
+ * owns one, as each process of a service would), or an oracle that sees every server's queue,
+ * against which the pickers are judged. Immutable.
+ */
+public final class Policy {
+  /** The oracles: what a balancer with global, instant knowledge would do. */
+  enum Oracle {
+    /** Join the shortest queue: the server holding the fewest calls (in service and queued). */
+    JOIN_SHORTEST_QUEUE,
+    /** Shortest expected delay: the least {@code (1 + held) / (slots x speed)}. */
+    SHORTEST_EXPECTED_DELAY
+  }
+
+  private final String name;
+  private final @Nullable PickerFactory picker;
+  private final @Nullable Oracle oracle;
+  private final @Nullable Consumer<LoadBalancer.Builder> configuration;
+
+  private Policy(String name, @Nullable PickerFactory picker, @Nullable Oracle oracle,
+      @Nullable Consumer<LoadBalancer.Builder> configuration) {
+    this.name = name;
+    this.picker = picker;
+    this.oracle = oracle;
+    this.configuration = configuration;
+  }
+
+  /** Every client balances with a real {@link LoadBalancer} using {@code picker}. */
+  public static Policy picker(String name, PickerFactory picker) {
+    return new Policy(Objects.requireNonNull(name, "name"), Objects.requireNonNull(picker, "picker"), null, null);
+  }
+
+  /** The join-the-shortest-queue oracle (global knowledge). */
+  public static Policy joinShortestQueue() {
+    return new Policy("oracle: shortest queue", null, Oracle.JOIN_SHORTEST_QUEUE, null);
+  }
+
+  /** The shortest-expected-delay oracle (global knowledge of queues and speeds). */
+  public static Policy shortestExpectedDelay() {
+    return new Policy("oracle: shortest expected delay", null, Oracle.SHORTEST_EXPECTED_DELAY, null);
+  }
+
+  /**
+   * This policy with more balancer options (a health policy, slow start, panic), applied to every
+   * client's builder after the scenario's own. Ignored by oracles.
+   */
+  public Policy configure(Consumer<LoadBalancer.Builder> configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    Consumer<LoadBalancer.Builder> combined = this.configuration == null ? configuration : this.configuration.andThen(configuration);
+    return new Policy(name, picker, oracle, combined);
+  }
+
+  /** This policy under another name (for reports). */
+  public Policy named(String newName) {
+    return new Policy(Objects.requireNonNull(newName, "name"), picker, oracle, configuration);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean isOracle() {
+    return oracle != null;
+  }
+
+  @Nullable PickerFactory pickerFactory() {
+    return picker;
+  }
+
+  @Nullable Oracle oracle() {
+    return oracle;
+  }
+
+  void configure(LoadBalancer.Builder builder) {
+    if (configuration != null) {
+      configuration.accept(builder);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
