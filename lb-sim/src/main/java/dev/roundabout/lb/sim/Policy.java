@@ -2,21 +2,27 @@ package dev.roundabout.lb.sim;
 
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.PickerFactory;
+import dev.roundabout.lb.Pickers;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How simulated clients choose a server: a real {@link LoadBalancer} with a picker (each client
- * owns one, as each process of a service would), or an oracle that sees every server's queue,
- * against which the pickers are judged. Immutable.
+ * owns one, as each process of a service would), or an oracle that sees every server's queue and
+ * state (it never sends a call to a server that refuses, black-holes or fails at least half of its
+ * calls), against which the pickers are judged. Oracles make one attempt per call. Immutable.
  */
 public final class Policy {
   /** The oracles: what a balancer with global, instant knowledge would do. */
   enum Oracle {
-    /** Join the shortest queue: the server holding the fewest calls (in service and queued). */
+    /** Join the shortest queue: the working server holding the fewest calls (in service and queued). */
     JOIN_SHORTEST_QUEUE,
-    /** Shortest expected delay: the least {@code (1 + held) / (slots x speed)}. */
+    /**
+     * Shortest expected delay: the working server with the least
+     * {@code (1 + held) / (slots x speed) x mean service time + extra latency}.
+     */
     SHORTEST_EXPECTED_DELAY
   }
 
@@ -46,6 +52,40 @@ public final class Policy {
   /** The shortest-expected-delay oracle (global knowledge of queues and speeds). */
   public static Policy shortestExpectedDelay() {
     return new Policy("oracle: shortest expected delay", null, Oracle.SHORTEST_EXPECTED_DELAY, null);
+  }
+
+  /** Every built-in picker of {@link Pickers}, with its defaults, in the report's order. */
+  public static List<Policy> builtInPickers() {
+    return List.of(
+        picker("roundRobin", Pickers.roundRobin()),
+        picker("weightedRoundRobin", Pickers.weightedRoundRobin()),
+        picker("random", Pickers.random()),
+        picker("weightedRandom", Pickers.weightedRandom()),
+        picker("leastConnections", Pickers.leastConnections()),
+        picker("powerOfTwoChoices", Pickers.powerOfTwoChoices()),
+        picker("ringHash", Pickers.ringHash()),
+        picker("maglev", Pickers.maglev()),
+        picker("rendezvous", Pickers.rendezvous()));
+  }
+
+  /** Both oracles. */
+  public static List<Policy> oracles() {
+    return List.of(joinShortestQueue(), shortestExpectedDelay());
+  }
+
+  /**
+   * The built-in picker named {@code name} (as in {@link #builtInPickers()}).
+   *
+   * @throws IllegalArgumentException if there is none
+   */
+  public static Policy builtIn(String name) {
+    for (Policy p : builtInPickers()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("picker: \"" + name + "\" (expected: one of "
+        + builtInPickers().stream().map(Policy::name).toList() + ")");
   }
 
   /**

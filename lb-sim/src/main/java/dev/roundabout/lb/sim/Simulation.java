@@ -366,7 +366,12 @@ public final class Simulation {
           continue;
         }
         Server s = servers[i];
-        double score = delay ? (1.0 + s.held()) / (s.spec.slots() * s.speed) : s.held();
+        if (s.refusing || s.blackHole || s.errorRate >= 0.5) {
+          continue; // an oracle knows which servers are broken
+        }
+        double score = delay
+            ? (1.0 + s.held()) / (s.spec.slots() * s.speed) * s.spec.serviceTime().meanNanos() + s.extraLatency
+            : s.held();
         if (score < bestScore) {
           best = s;
           bestScore = score;
