@@ -62,6 +62,7 @@ public final class Simulation {
   private final Map<Endpoint, Server> byEndpoint = new HashMap<>();
   private final boolean[] present;
   private final CallLog log;
+  private final Deadlines deadlines;
   private final long end;
   private double arrivalFactor = 1;
 
@@ -82,6 +83,7 @@ public final class Simulation {
       present[i] = true;
     }
     this.log = new CallLog(servers.length);
+    this.deadlines = new Deadlines();
     ClientSpec spec = scenario.clients();
     this.clients = new Client[spec.clients()];
     for (int c = 0; c < clients.length; c++) {
@@ -286,7 +288,7 @@ public final class Simulation {
       Call call = new Call(this, clock.now, arrivals.nextDouble(), arrivals.nextLong());
       log.started(call);
       budget.onRequest(clock.now);
-      events.schedule(new Deadline(call), clock.now + scenario.clients().timeoutNanos());
+      deadlines.add(call);
       attempt(call, null);
     }
 
@@ -505,31 +507,56 @@ public final class Simulation {
     }
   }
 
-  /** A call's timeout: its open attempt fails (the server may still work on it) and the call ends. */
-  private final class Deadline extends EventQueue.Event {
-    final Call call;
+  /**
+   * Every call's timeout. Calls share one timeout, so their deadlines come in the order the calls
+   * started: a FIFO of open calls and one pending event at the oldest one's deadline replace an
+   * event per call (which would fill the agenda with millions of far-off events).
+   */
+  private final class Deadlines extends EventQueue.Event {
+    private final ArrayDeque<Call> open = new ArrayDeque<>();
+    private final long timeout = scenario.clients().timeoutNanos();
+    private boolean scheduled;
 
-    Deadline(Call call) {
-      this.call = call;
+    void add(Call call) {
+      open.add(call);
+      if (!scheduled) {
+        scheduled = true;
+        events.schedule(this, call.start + timeout);
+      }
     }
 
     @Override
     void fire() {
-      if (call.closed) {
-        return;
-      }
-      Attempt attempt = call.current;
-      if (attempt != null && !attempt.over) {
-        attempt.over = true;
-        Lease lease = attempt.lease;
-        if (lease != null) {
-          lease.failure(TIMEOUT);
-          lease.close();
+      scheduled = false;
+      Call head;
+      while ((head = open.peek()) != null) {
+        if (head.closed) {
+          open.poll();
+        } else if (head.start + timeout <= clock.now) {
+          open.poll();
+          expire(head);
+        } else {
+          scheduled = true;
+          events.schedule(this, head.start + timeout);
+          return;
         }
-        call.finish(false, attempt.server.index);
-      } else {
-        call.finish(false, -1);
       }
+    }
+  }
+
+  /** A call's timeout: its open attempt fails (the server may still work on it) and the call ends. */
+  private void expire(Call call) {
+    Attempt attempt = call.current;
+    if (attempt != null && !attempt.over) {
+      attempt.over = true;
+      Lease lease = attempt.lease;
+      if (lease != null) {
+        lease.failure(TIMEOUT);
+        lease.close();
+      }
+      call.finish(false, attempt.server.index);
+    } else {
+      call.finish(false, -1);
     }
   }
 
