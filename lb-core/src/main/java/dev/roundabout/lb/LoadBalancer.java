@@ -6,6 +6,7 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
+import dev.roundabout.lb.health.HealthPolicy;
 import dev.roundabout.lb.health.HealthTracker;
 import dev.roundabout.lb.internal.ThreadLocalRandomGenerator;
 import java.lang.invoke.MethodHandles;
@@ -52,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * when no update is running. With a direct executor ({@code Runnable::run}, for tests and
  * simulations) every change takes effect before the call that caused it returns.
  *
- * <p>Health ({@link Builder#healthTracker}) decides which endpoints are offered; a change of
- * health rebuilds the snapshot, so a pick never checks health. When the available share of the
+ * <p>Health (the tracker that the policy given to {@link Builder#healthTracker} creates for this
+ * balancer) decides which endpoints are offered; a change of health rebuilds the snapshot, so a
+ * pick never checks health. When the available share of the
  * pool falls below the {@link Builder#panicThreshold panic threshold}, picks go to every endpoint
  * that health has seen, except those whose latest call said they do not answer at all.
  * With {@link Builder#slowStart slow start}, an endpoint that joins or comes back takes a share
@@ -97,7 +99,10 @@ public final class LoadBalancer implements AutoCloseable {
     this.ticker = builder.ticker;
     this.random = builder.random;
     this.snapshot = Snapshot.empty(name);
-    this.updates = new UpdatePath(this, name, pickerFactory, ticker, random, builder.listeners, builder.tracker,
+    HealthPolicy policy = builder.healthPolicy;
+    // This balancer's own tracker; creating it starts nothing (UpdatePath.start starts it).
+    HealthTracker tracker = policy == null ? null : checkNotNull(policy.newTracker(), "policy.newTracker()");
+    this.updates = new UpdatePath(this, name, pickerFactory, ticker, random, builder.listeners, tracker,
         builder.panicThreshold, builder.slowStartNanos, builder.slowStartMinPercent, builder.executor);
     this.health = updates.health();
     updates.start(source);
@@ -348,7 +353,7 @@ public final class LoadBalancer implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
     private final List<LoadBalancerListener> listeners = new ArrayList<>();
-    private @Nullable HealthTracker tracker;
+    private @Nullable HealthPolicy healthPolicy;
     private int panicThreshold = DEFAULT_PANIC_THRESHOLD;
     private long slowStartNanos;
     private int slowStartMinPercent = DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT;
@@ -404,12 +409,16 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     /**
-     * Sets the health tracker that decides which endpoints take calls, such as an
-     * {@code OutlierDetector}; several combine with {@code HealthTrackers.allOf}. A tracker serves
-     * one balancer. Default: none, every endpoint is available.
+     * Sets the health policy that decides which endpoints take calls, such as an
+     * {@code OutlierDetector}; several combine with {@code HealthTrackers.allOf}, and a tracker of
+     * your own is {@code () -> new MyTracker()}. {@link #build()} asks the policy for a new
+     * tracker, which serves this balancer only: one policy may be given to any number of
+     * balancers, and none sees another's health. Default: none, every endpoint is available.
+     *
+     * @throws NullPointerException if {@code policy} is null
      */
-    public Builder healthTracker(HealthTracker tracker) {
-      this.tracker = checkNotNull(tracker, "tracker");
+    public Builder healthTracker(HealthPolicy policy) {
+      this.healthPolicy = checkNotNull(policy, "policy");
       return this;
     }
 
@@ -495,14 +504,16 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     /**
-     * Builds the balancer, starts its health tracker and subscribes it to its source; a static or
-     * mutable source delivers its list before this returns, and that list is applied on this
-     * thread. When the source throws from {@code subscribe}, or a listener throws an {@code Error}
-     * on the first list, whatever was started (the tracker, its threads) is stopped, the balancer
-     * is closed and the exception is rethrown.
+     * Builds the balancer, creates its health tracker from the policy and starts it (on this
+     * thread), and subscribes it to its source; a static or mutable source delivers its list
+     * before this returns, and that list is applied on this thread. When the tracker fails to
+     * start, the source throws from {@code subscribe}, or a listener throws an {@code Error} on
+     * the first list, whatever was started (the tracker, its threads) is stopped, the balancer is
+     * closed and the exception is rethrown.
      *
      * @throws IllegalStateException if neither or both of {@link #endpoints} and {@link #source}
-     *     were set, or if the health tracker already serves another balancer
+     *     were set
+     * @throws NullPointerException if the health policy returned no tracker
      */
     public LoadBalancer build() {
       checkState(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roundabout.lb.health.EndpointHealth;
+import dev.roundabout.lb.health.HealthPolicy;
 import dev.roundabout.lb.health.HealthTrackers;
 import dev.roundabout.lb.health.ManualHealthTracker;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ class BalancerHealthTest {
     return LoadBalancer.builder("orders").executor(Runnable::run)
         .endpoints(endpoints)
         .random(new SplittableRandom(3))
-        .healthTracker(tracker)
+        .healthTracker(() -> tracker)
         .panicThreshold(panicThreshold)
         .listener(listener)
         .build();
@@ -245,7 +246,7 @@ class BalancerHealthTest {
   @Test
   void theTracker_hearsOutcomesAndListChanges_andStopsWithTheBalancer() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
-    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).healthTracker(tracker).build();
+    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).source(source).healthTracker(() -> tracker).build();
     try (Lease lease = lb.acquire()) {
       lease.failure();
     }
@@ -262,7 +263,7 @@ class BalancerHealthTest {
     ManualHealthTracker second = new ManualHealthTracker();
     try (LoadBalancer lb =
         LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, C)).panicThreshold(0)
-            .healthTracker(HealthTrackers.allOf(tracker, second)).build()) {
+            .healthTracker(HealthTrackers.allOf(() -> tracker, () -> second)).build()) {
       tracker.set(A, EndpointHealth.EJECTED);
       second.set(B, EndpointHealth.UNHEALTHY);
 
@@ -282,7 +283,7 @@ class BalancerHealthTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("panicThreshold: -1 (expected: 0-100)");
     assertThatThrownBy(() -> builder.panicThreshold(101)).hasMessage("panicThreshold: 101 (expected: 0-100)");
-    assertThatThrownBy(() -> builder.healthTracker(null)).isInstanceOf(NullPointerException.class).hasMessage("tracker");
+    assertThatThrownBy(() -> builder.healthTracker(null)).isInstanceOf(NullPointerException.class).hasMessage("policy");
     assertThatThrownBy(() -> builder.slowStart(java.time.Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("window: PT0S (expected: a positive duration)");
@@ -292,11 +293,29 @@ class BalancerHealthTest {
         .hasMessage("minWeightPercent: 101 (expected: 1-100)");
     assertThatThrownBy(() -> HealthTrackers.allOf())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("trackers: [] (expected: at least one tracker)");
-    assertThatThrownBy(() -> HealthTrackers.allOf(tracker, tracker))
-        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("policies: [] (expected: at least one policy)");
+    HealthPolicy manual = () -> tracker;
+    assertThatThrownBy(() -> HealthTrackers.allOf(manual, null)).isInstanceOf(NullPointerException.class).hasMessage("policies[1]");
+  }
+
+  @Test
+  void aPolicyThatReturnsNoTracker_failsTheBuild() {
+    LoadBalancer.Builder builder = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).healthTracker(() -> null);
+
+    assertThatThrownBy(builder::build).isInstanceOf(NullPointerException.class).hasMessage("policy.newTracker()");
+  }
+
+  @Test
+  void allOf_refusesOneTrackerTwice_whenTwoPoliciesReturnTheSameInstance() {
+    HealthPolicy manual = () -> tracker; // the same tracker every time: the policy appears twice, the tracker may not
+    LoadBalancer.Builder builder =
+        LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).healthTracker(HealthTrackers.allOf(manual, manual));
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("trackers: ")
-        .hasMessageEndingWith(" at 0 and 1 (expected: each tracker once)");
+        .hasMessageEndingWith(" from policies 0 and 1 (expected: a new tracker from each policy)");
+    assertThat(tracker.changes).as("nothing was started").isEmpty();
   }
 
   @Test
@@ -312,7 +331,7 @@ class BalancerHealthTest {
         };
     try (LoadBalancer lb =
         LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, C)).picker(flaky).ticker(ticker)
-            .healthTracker(tracker).panicThreshold(0).build()) {
+            .healthTracker(() -> tracker).panicThreshold(0).build()) {
       tracker.set(A, EndpointHealth.EJECTED); // refused: the offer stays A, B, C
       int afterRefusal = creates.get();
       for (int i = 0; i < 100; i++) {

@@ -62,7 +62,7 @@ class FailedBuildIntegrationTest {
   @Test
   void aSourceThatThrowsFromSubscribe_failsTheBuild_andClosesTheTracker() {
     ManualHealthTracker tracker = new ManualHealthTracker();
-    LoadBalancer.Builder builder = LoadBalancer.builder(NAME).executor(Runnable::run).source(deliversThenThrows(List.of(A), () -> {})).healthTracker(tracker);
+    LoadBalancer.Builder builder = LoadBalancer.builder(NAME).executor(Runnable::run).source(deliversThenThrows(List.of(A), () -> {})).healthTracker(() -> tracker);
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessage("registry watch failed");
 

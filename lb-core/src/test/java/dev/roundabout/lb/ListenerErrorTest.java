@@ -96,7 +96,7 @@ class ListenerErrorTest {
     return LoadBalancer.builder("orders")
         .executor(Runnable::run)
         .source(source)
-        .healthTracker(tracker)
+        .healthTracker(() -> tracker)
         .panicThreshold(0)
         .listener(throwing)
         .listener(recording)

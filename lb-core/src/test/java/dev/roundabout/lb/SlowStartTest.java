@@ -100,7 +100,7 @@ class SlowStartTest {
     ManualHealthTracker tracker = new ManualHealthTracker();
     List<Endpoint> ten = pool(10);
     try (LoadBalancer lb =
-        LoadBalancer.builder("ramp").executor(Runnable::run).endpoints(ten).picker(factory).ticker(ticker).healthTracker(tracker)
+        LoadBalancer.builder("ramp").executor(Runnable::run).endpoints(ten).picker(factory).ticker(ticker).healthTracker(() -> tracker)
             .random(new SplittableRandom(8)).slowStart(WINDOW, 20).build()) {
       tracker.set(ten.get(9), EndpointHealth.EJECTED);
       ticker.advance(Duration.ofSeconds(30));

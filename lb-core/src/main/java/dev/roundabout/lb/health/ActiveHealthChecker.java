@@ -5,19 +5,9 @@ import static dev.roundabout.lb.internal.Preconditions.checkInRange;
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 
-import dev.roundabout.lb.Endpoint;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Active health: calls a {@link HealthProbe} for every endpoint every {@code interval} (default
@@ -39,11 +29,14 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  *
- * <p>Checks run on the {@link Builder#scheduler scheduler} you give (which you shut down), or on
- * one daemon thread the checker starts with its balancer and stops when the balancer closes.
- * Closing the balancer stops all checks. Thread-safe. Serves one balancer.
+ * <p>Immutable and thread-safe: a configuration, which may be given to any number of balancers.
+ * Each balancer gets checks of its own ({@link #newTracker}): its endpoints are checked and judged
+ * apart from any other balancer's. They run on the {@link Builder#scheduler scheduler} you give,
+ * shared by the checks of every balancer (you shut it down), or else on one daemon thread per
+ * balancer, {@code roundabout-health-<balancer>}, started with the balancer and stopped when it
+ * closes. Closing a balancer stops all its checks.
  */
-public final class ActiveHealthChecker implements HealthTracker {
+public final class ActiveHealthChecker implements HealthPolicy {
   /** Default time between two checks of an endpoint: 5 seconds. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   /** Default time a check may take: 1 second. */
@@ -55,22 +48,15 @@ public final class ActiveHealthChecker implements HealthTracker {
   /** Default jitter of the interval: 10 percent. */
   public static final int DEFAULT_JITTER_PERCENT = 10;
 
-  private static final Logger logger = LoggerFactory.getLogger(ActiveHealthChecker.class);
-
-  private final HealthProbe probe;
-  private final long intervalNanos;
-  private final Duration timeout;
-  private final long timeoutNanos;
-  private final int healthyThreshold;
-  private final int unhealthyThreshold;
-  private final int jitterPercent;
-  private final boolean initiallyHealthy;
-  private final @Nullable ScheduledExecutorService givenScheduler;
-
-  private final ConcurrentHashMap<String, Probed> probed = new ConcurrentHashMap<>();
-  private volatile @Nullable HealthContext context;
-  private volatile @Nullable ScheduledExecutorService scheduler;
-  private volatile boolean closed;
+  final HealthProbe probe;
+  final long intervalNanos;
+  final Duration timeout;
+  final long timeoutNanos;
+  final int healthyThreshold;
+  final int unhealthyThreshold;
+  final int jitterPercent;
+  final boolean initiallyHealthy;
+  final @Nullable ScheduledExecutorService givenScheduler;
 
   private ActiveHealthChecker(Builder builder) {
     this.probe = builder.probe;
@@ -93,220 +79,19 @@ public final class ActiveHealthChecker implements HealthTracker {
     return new Builder(checkNotNull(probe, "probe"));
   }
 
+  /**
+   * New checks for one balancer: its endpoints' own checks and verdicts, on the given scheduler
+   * or, once the balancer starts them, on a thread of their own.
+   */
   @Override
-  public synchronized void start(HealthContext context) {
-    this.context = HealthTrackers.firstStart(this.context, context, "ActiveHealthChecker");
-    ScheduledExecutorService given = givenScheduler;
-    this.scheduler = given != null ? given : Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "roundabout-health-" + context.balancerName());
-      thread.setDaemon(true);
-      return thread;
-    });
-  }
-
-  @Override
-  public void endpointsChanged(List<Endpoint> endpoints, List<Endpoint> added, List<Endpoint> removed) {
-    for (Endpoint endpoint : removed) {
-      Probed gone = probed.remove(endpoint.address());
-      if (gone != null) {
-        gone.stop();
-      }
-    }
-    for (Endpoint endpoint : added) {
-      Probed p = new Probed(endpoint);
-      if (probed.putIfAbsent(endpoint.address(), p) == null) {
-        p.scheduleFirst();
-      }
-    }
-  }
-
-  @Override
-  public EndpointHealth health(Endpoint endpoint, long nowNanos) {
-    Probed p = probed.get(endpoint.address());
-    return p == null ? initialHealth() : p.status();
-  }
-
-  @Override
-  public void onOutcome(Endpoint endpoint, boolean success, long latencyNanos, @Nullable Throwable cause) {
-    // Active checks ignore the outcomes of calls: pair with an OutlierDetector for those.
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    for (Probed p : probed.values()) {
-      p.stop();
-    }
-    probed.clear();
-    ScheduledExecutorService s = scheduler;
-    if (s != null && givenScheduler == null) {
-      s.shutdownNow();
-    }
-  }
-
-  /** The scheduler the checks run on (the given one, or the checker's own once started). */
-  @Nullable ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
-  private EndpointHealth initialHealth() {
-    return initiallyHealthy ? EndpointHealth.AVAILABLE : EndpointHealth.UNKNOWN;
-  }
-
-  /** The interval with jitter: uniform in {@code interval * (1 +- jitter)}. */
-  private long jitteredInterval(HealthContext c) {
-    if (jitterPercent == 0) {
-      return intervalNanos;
-    }
-    double spread = jitterPercent / 100.0 * (2 * c.random().nextDouble() - 1);
-    return Math.max(0, Math.round(intervalNanos * (1 + spread)));
+  public HealthTracker newTracker() {
+    return new ActiveCheckTracker(this);
   }
 
   @Override
   public String toString() {
     return "ActiveHealthChecker{" + probe + ", interval=" + Duration.ofNanos(intervalNanos) + ", timeout=" + timeout
         + ", healthy/unhealthy=" + healthyThreshold + "/" + unhealthyThreshold + '}';
-  }
-
-  /** The checks of one endpoint; guarded by its own lock. */
-  private final class Probed {
-    private final Endpoint endpoint;
-    private EndpointHealth status = initialHealth();
-    private int goodInARow;
-    private int badInARow;
-    private long attempt;
-    private boolean running;
-    private boolean stopped;
-    private long startedAt;
-    private @Nullable Future<?> next;
-    private @Nullable Future<?> deadline;
-    private @Nullable CompletionStage<Boolean> stage;
-
-    Probed(Endpoint endpoint) {
-      this.endpoint = endpoint;
-    }
-
-    synchronized EndpointHealth status() {
-      return status;
-    }
-
-    void scheduleFirst() {
-      HealthContext c = context;
-      if (c == null) {
-        return;
-      }
-      long spread = Math.round(intervalNanos * jitterPercent / 100.0 * c.random().nextDouble());
-      synchronized (this) {
-        next = schedule(this::check, spread);
-      }
-    }
-
-    private void check() {
-      HealthContext c = context;
-      long current;
-      synchronized (this) {
-        if (stopped || closed || running || c == null) {
-          return;
-        }
-        running = true;
-        current = ++attempt;
-        startedAt = c.ticker().read();
-        deadline = schedule(() -> complete(current, false, "timed out after " + timeout), timeoutNanos);
-      }
-      CompletionStage<Boolean> result;
-      try {
-        result = checkNotNull(probe.check(endpoint, timeout), "stage");
-      } catch (RuntimeException e) {
-        complete(current, false, "probe threw " + e);
-        return;
-      }
-      boolean abandoned;
-      synchronized (this) {
-        abandoned = stopped || closed || attempt != current || !running; // timed out or stopped already
-        if (!abandoned) {
-          stage = result;
-        }
-      }
-      if (abandoned) {
-        result.toCompletableFuture().cancel(true);
-        return;
-      }
-      result.whenComplete((healthy, error) ->
-          complete(current, error == null && Boolean.TRUE.equals(healthy), error == null ? "probe said " + healthy : "probe failed: " + error));
-    }
-
-    private void complete(long which, boolean healthy, String detail) {
-      HealthContext c = context;
-      boolean changed;
-      CompletionStage<Boolean> abandoned;
-      synchronized (this) {
-        if (stopped || closed || c == null || which != attempt || !running) {
-          return; // a late result of a check that already timed out, or a stopped endpoint
-        }
-        running = false;
-        abandoned = healthy ? null : stage;
-        stage = null;
-        cancel(deadline);
-        EndpointHealth before = status;
-        if (healthy) {
-          goodInARow++;
-          badInARow = 0;
-          if (status == EndpointHealth.UNKNOWN || status == EndpointHealth.UNHEALTHY && goodInARow >= healthyThreshold) {
-            status = EndpointHealth.AVAILABLE;
-          }
-        } else {
-          badInARow++;
-          goodInARow = 0;
-          if (status != EndpointHealth.UNHEALTHY && badInARow >= unhealthyThreshold) {
-            status = EndpointHealth.UNHEALTHY;
-          }
-        }
-        changed = before != status;
-        long elapsed = c.ticker().read() - startedAt;
-        next = schedule(this::check, Math.max(0, jitteredInterval(c) - elapsed));
-      }
-      if (abandoned != null) {
-        abandoned.toCompletableFuture().cancel(true); // lets the probe release what it holds
-      }
-      logger.debug("Health check of {} in '{}': {} ({})", endpoint.address(), c.balancerName(),
-          healthy ? "passed" : "failed", detail);
-      if (changed) {
-        c.refresh();
-      }
-    }
-
-    void stop() {
-      CompletionStage<Boolean> running;
-      synchronized (this) {
-        stopped = true;
-        cancel(next);
-        cancel(deadline);
-        running = stage;
-        stage = null;
-      }
-      if (running != null) {
-        running.toCompletableFuture().cancel(true); // lets the probe release its socket
-      }
-    }
-
-    private @Nullable Future<?> schedule(Runnable task, long delayNanos) {
-      ScheduledExecutorService s = scheduler;
-      if (s == null || closed) {
-        return null;
-      }
-      try {
-        return s.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        logger.warn("Health checks of {} stopped: the scheduler refused them", endpoint.address());
-        return null;
-      }
-    }
-
-    private void cancel(@Nullable Future<?> future) {
-      if (future != null) {
-        future.cancel(false);
-      }
-    }
   }
 
   /**
@@ -393,8 +178,9 @@ public final class ActiveHealthChecker implements HealthTracker {
     }
 
     /**
-     * Runs the checks on {@code scheduler}, which the caller owns and shuts down; default: a
-     * daemon thread of the checker's own, stopped when the balancer closes.
+     * Runs the checks on {@code scheduler}, which the caller owns and shuts down, and which the
+     * checks of every balancer given this checker share; default: one daemon thread per balancer,
+     * stopped when that balancer closes.
      *
      * @throws NullPointerException if {@code scheduler} is null
      */

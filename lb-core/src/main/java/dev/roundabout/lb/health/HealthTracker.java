@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * {@link HealthContext#refresh()} or when the delay given by {@link #nanosUntilChange} has passed.
  * Health is never checked on the pick path.
  *
- * <p>A tracker belongs to one balancer ({@link #start} is called once). Threads:
+ * <p>A tracker belongs to one balancer: a {@link HealthPolicy} creates one for each balancer it
+ * is given to, and that balancer calls {@link #start} once. Threads:
  * {@link #start}, {@link #endpointsChanged}, {@link #health}, {@link #nanosUntilChange} and
  * {@link #close} run on the balancer's serialized update path, one at a time; {@link #onOutcome},
  * {@link #tryTrial} and {@link #releaseTrial} run on the threads that make calls, concurrently,

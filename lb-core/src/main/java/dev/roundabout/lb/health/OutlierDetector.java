@@ -5,11 +5,7 @@ import static dev.roundabout.lb.internal.Preconditions.checkInRange;
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 
-import dev.roundabout.lb.Endpoint;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Passive health: ejects an endpoint for a while when the outcomes of real calls say it is sick,
@@ -39,10 +35,12 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Thread-safe. Outcomes are counted under a per-endpoint lock on the calling thread; time comes
- * from the balancer's {@code Ticker}. Serves one balancer.
+ * <p>Immutable and thread-safe: a configuration, which may be given to any number of balancers.
+ * Each balancer gets a detector of its own ({@link #newTracker}), which counts the outcomes of its
+ * calls under a per-endpoint lock on the calling thread and reads time from its {@code Ticker}: an
+ * ejection in one balancer is not an ejection in another.
  */
-public final class OutlierDetector implements HealthTracker {
+public final class OutlierDetector implements HealthPolicy {
   /** Default consecutive failures that eject: 5. */
   public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
   /** Default failure-rate threshold: 50 percent. */
@@ -58,20 +56,16 @@ public final class OutlierDetector implements HealthTracker {
   /** Default most of the pool ejected at once: 50 percent. */
   public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
 
-  private static final int OFF = 0;
+  /** The value of a rule that is turned off. */
+  static final int OFF = 0;
 
-  private final int consecutiveFailures;
-  private final int failureRatePercent;
-  private final int failureRateMinimumCalls;
-  private final long failureRateWindowNanos;
-  private final long baseEjectionNanos;
-  private final long maxEjectionNanos;
-  private final int maxEjectionPercent;
-
-  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
-  private final Object ejectionLock = new Object();
-  private volatile int poolSize;
-  private @Nullable HealthContext context;
+  final int consecutiveFailures;
+  final int failureRatePercent;
+  final int failureRateMinimumCalls;
+  final long failureRateWindowNanos;
+  final long baseEjectionNanos;
+  final long maxEjectionNanos;
+  final int maxEjectionPercent;
 
   private OutlierDetector(Builder builder) {
     this.consecutiveFailures = builder.consecutiveFailures;
@@ -93,77 +87,10 @@ public final class OutlierDetector implements HealthTracker {
     return builder().build();
   }
 
+  /** A new detector for one balancer: its own counts and ejections, the options of this one. */
   @Override
-  public synchronized void start(HealthContext context) {
-    this.context = HealthTrackers.firstStart(this.context, context, "OutlierDetector");
-  }
-
-  @Override
-  public void endpointsChanged(List<Endpoint> endpoints, List<Endpoint> added, List<Endpoint> removed) {
-    for (Endpoint endpoint : removed) {
-      Tracked gone = tracked.remove(endpoint.address());
-      if (gone != null) {
-        gone.forget();
-      }
-    }
-    for (Endpoint endpoint : added) {
-      tracked.computeIfAbsent(endpoint.address(), a -> new Tracked());
-    }
-    poolSize = endpoints.size();
-  }
-
-  @Override
-  public EndpointHealth health(Endpoint endpoint, long nowNanos) {
-    Tracked t = tracked.get(endpoint.address());
-    return t != null && t.ejectedAt(nowNanos) ? EndpointHealth.EJECTED : EndpointHealth.AVAILABLE;
-  }
-
-  @Override
-  public long nanosUntilChange(long nowNanos) {
-    long soonest = Long.MAX_VALUE;
-    for (Tracked t : tracked.values()) {
-      soonest = Math.min(soonest, t.nanosUntilReturn(nowNanos));
-    }
-    return soonest;
-  }
-
-  @Override
-  public void onOutcome(Endpoint endpoint, boolean success, long latencyNanos, @Nullable Throwable cause) {
-    Tracked t = tracked.get(endpoint.address());
-    HealthContext c = context;
-    if (t == null || c == null) {
-      return; // an endpoint removed since the call began
-    }
-    if (t.record(success, c.ticker().read())) {
-      c.refresh();
-    }
-  }
-
-  @Override
-  public void close() {
-    tracked.clear();
-  }
-
-  /** The number of endpoints ejected at {@code nowNanos} (the balancer's ticker time). */
-  public int ejectedCount(long nowNanos) {
-    int count = 0;
-    for (Tracked t : tracked.values()) {
-      if (t.ejectedAt(nowNanos)) {
-        count++;
-      }
-    }
-    return count;
-  }
-
-  /**
-   * Whether one more endpoint may be ejected now: fewer than {@code maxEjectionPercent} of the
-   * pool, and never the last. Called under {@link #ejectionLock}, so that two ejections deciding
-   * at once cannot both take the last slot.
-   */
-  private boolean mayEject(long now) {
-    int n = poolSize;
-    int max = Math.min(n - 1, (int) ((long) n * maxEjectionPercent / 100));
-    return ejectedCount(now) < max;
+  public HealthTracker newTracker() {
+    return new OutlierTracker(this);
   }
 
   @Override
@@ -175,73 +102,6 @@ public final class OutlierDetector implements HealthTracker {
         + ", baseEjectionTime=" + Duration.ofNanos(baseEjectionNanos)
         + ", maxEjectionTime=" + Duration.ofNanos(maxEjectionNanos)
         + ", maxEjectionPercent=" + maxEjectionPercent + '}';
-  }
-
-  /** What the detector knows of one endpoint; guarded by its own lock. */
-  private final class Tracked {
-    private final @Nullable RollingCounts window =
-        failureRatePercent == OFF ? null : new RollingCounts(failureRateWindowNanos);
-    private int failuresInARow;
-    private boolean everEjected;
-    private long ejectedUntil; // valid when everEjected; the endpoint is back from then on
-    private int ejections; // the multiplier of the ejection time
-    private boolean removed;
-
-    /** Records an outcome; returns true when it ejected the endpoint. */
-    boolean record(boolean success, long now) {
-      boolean eject;
-      synchronized (this) {
-        if (removed || ejectedAt(now)) {
-          return false; // gone, or a call that began before the ejection: nothing new
-        }
-        failuresInARow = success ? 0 : failuresInARow + 1;
-        eject = consecutiveFailures != OFF && failuresInARow >= consecutiveFailures;
-        RollingCounts w = window;
-        if (w != null) {
-          w.record(success, now);
-          long calls = w.calls(now);
-          eject |= calls >= failureRateMinimumCalls && w.failures(now) * 100 >= (long) failureRatePercent * calls;
-        }
-      }
-      if (!eject) {
-        return false;
-      }
-      synchronized (ejectionLock) {
-        if (!mayEject(now)) {
-          return false; // the share of the pool that may be ejected is used up: keep counting
-        }
-        synchronized (this) {
-          if (removed || ejectedAt(now)) {
-            return false;
-          }
-          long healthy = everEjected ? now - ejectedUntil : 0;
-          int decayed = Math.max(0, ejections - (int) Math.min(Integer.MAX_VALUE, healthy / baseEjectionNanos));
-          int cap = (int) Math.min(Integer.MAX_VALUE, (maxEjectionNanos + baseEjectionNanos - 1) / baseEjectionNanos);
-          ejections = Math.min(decayed + 1, cap); // beyond the cap a longer count buys nothing
-          long duration = Math.min(maxEjectionNanos, baseEjectionNanos * ejections);
-          everEjected = true;
-          ejectedUntil = now + duration;
-          failuresInARow = 0;
-          if (window != null) {
-            window.clear();
-          }
-          return true;
-        }
-      }
-    }
-
-    synchronized boolean ejectedAt(long now) {
-      return everEjected && !removed && now - ejectedUntil < 0;
-    }
-
-    synchronized long nanosUntilReturn(long now) {
-      return ejectedAt(now) ? ejectedUntil - now : Long.MAX_VALUE;
-    }
-
-    /** Forgets the endpoint: it left the balancer; a late outcome ejects nothing. */
-    synchronized void forget() {
-      removed = true;
-    }
   }
 
   /**

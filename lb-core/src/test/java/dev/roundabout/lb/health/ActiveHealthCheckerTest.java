@@ -43,7 +43,7 @@ class ActiveHealthCheckerTest {
     return ActiveHealthChecker.builder(probe).interval(INTERVAL).timeout(Duration.ofSeconds(1)).scheduler(scheduler);
   }
 
-  private LoadBalancer balancer(ActiveHealthChecker checker, List<Endpoint> endpoints) {
+  private LoadBalancer balancer(HealthPolicy checker, List<Endpoint> endpoints) {
     return LoadBalancer.builder("orders").executor(Runnable::run)
         .endpoints(endpoints)
         .ticker(ticker)
@@ -195,8 +195,9 @@ class ActiveHealthCheckerTest {
 
   @Test
   void theCheckersOwnScheduler_stopsWithTheBalancer() {
-    ActiveHealthChecker checker = ActiveHealthChecker.builder(scripted).interval(Duration.ofHours(1)).build();
-    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).healthTracker(checker).build();
+    ActiveCheckTracker checker =
+        (ActiveCheckTracker) ActiveHealthChecker.builder(scripted).interval(Duration.ofHours(1)).build().newTracker();
+    LoadBalancer lb = LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A)).healthTracker(() -> checker).build();
     assertThat(checker.scheduler()).isNotNull();
     lb.close();
 
@@ -271,5 +272,25 @@ class ActiveHealthCheckerTest {
     lb.close();
 
     assertThat(started.get(0)).isCancelled();
+  }
+
+  @Test
+  void oneChecker_onAGivenScheduler_servesTwoBalancers_eachWithChecksOfItsOwn() {
+    ActiveHealthChecker checker = checker(scripted).jitterPercent(0).build();
+    LoadBalancer first = balancer(checker, List.of(A, B));
+    answers.put(A.address(), false);
+    scheduler.advance(Duration.ZERO);
+    scheduler.advance(INTERVAL); // two failed checks of A in the first balancer
+    assertThat(picks(first, 20)).containsExactly(B);
+
+    try (LoadBalancer second = balancer(checker, List.of(A, B))) {
+      assertThat(picks(second, 20)).as("the second balancer's A is not checked yet").containsExactlyInAnyOrder(A, B);
+      first.close();
+      scheduler.advance(INTERVAL.multipliedBy(2)); // the second balancer's own checks, on the shared scheduler
+
+      assertThat(picks(second, 20)).containsExactly(B);
+      assertThat(scheduler.isShutdown()).as("a given scheduler outlives the balancers").isFalse();
+    }
+    assertThat(scheduler.pending()).isZero();
   }
 }

@@ -42,12 +42,21 @@ class CircuitBreakerHealthTrackerTest {
               .clock(CircuitBreakerHealthTracker.clock(ticker))
               .build());
 
-  private LoadBalancer balancer(CircuitBreakerHealthTracker tracker, EndpointSource source) {
-    return LoadBalancer.builder("orders").executor(Runnable::run)
+  /** The tracker {@code policy} creates for one balancer, whose breakers a test can look at. */
+  private static CircuitBreakerTracker trackerOf(CircuitBreakerHealthTracker policy) {
+    return (CircuitBreakerTracker) policy.newTracker();
+  }
+
+  private LoadBalancer balancer(CircuitBreakerTracker tracker, EndpointSource source) {
+    return balancer("orders", () -> tracker, source);
+  }
+
+  private LoadBalancer balancer(String name, HealthPolicy policy, EndpointSource source) {
+    return LoadBalancer.builder(name).executor(Runnable::run)
         .source(source)
         .ticker(ticker)
         .random(new SplittableRandom(2))
-        .healthTracker(tracker)
+        .healthTracker(policy)
         .panicThreshold(0)
         .listener(
             new LoadBalancerListener() {
@@ -67,7 +76,7 @@ class CircuitBreakerHealthTrackerTest {
   /** Calls until {@code failures} calls to {@code sick} failed; the others succeed. */
   @Test
   void anOpenBreaker_takesNoCall_thenGivesItsTrialCalls_andClosesOnSuccess() {
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 4);
       assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.OPEN);
@@ -93,7 +102,7 @@ class CircuitBreakerHealthTrackerTest {
 
   @Test
   void aFailedTrial_opensTheBreakerAgain() {
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 4);
       ticker.advance(Duration.ofSeconds(10).plusNanos(1));
@@ -110,7 +119,7 @@ class CircuitBreakerHealthTrackerTest {
 
   @Test
   void aTrialClosedWithoutOutcome_givesItsPermissionBack() {
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 4);
       ticker.advance(Duration.ofSeconds(10).plusNanos(1));
@@ -125,7 +134,7 @@ class CircuitBreakerHealthTrackerTest {
   @Test
   void breakersOfRemovedEndpoints_leaveTheRegistry_andAllLeaveOnClose() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
     LoadBalancer lb = balancer(tracker, source);
     assertThat(names()).containsExactlyInAnyOrder("orders/10.0.0.1:80", "orders/10.0.0.2:80");
 
@@ -143,7 +152,7 @@ class CircuitBreakerHealthTrackerTest {
 
   @Test
   void ofDefaults_runsOnTheBalancersTicker() {
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.ofDefaults();
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.ofDefaults());
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 100); // resilience4j's defaults: 100 calls, 50% failures, 60 s open, 10 trials
       assertThat(picks(lb, 30)).doesNotContain(A);
@@ -161,7 +170,7 @@ class CircuitBreakerHealthTrackerTest {
 
   @Test
   void aFailureWithoutException_countsAsAFailure() {
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A)))) {
       for (int i = 0; i < 4; i++) {
         try (Lease lease = lb.acquire()) {
@@ -182,7 +191,7 @@ class CircuitBreakerHealthTrackerTest {
 
   @Test
   void onTrial_theTrackerAsksNoMoreThanTheBreakerPermits_soItsMetricsStayTrue() {
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(registry);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 4);
       ticker.advance(Duration.ofSeconds(10).plusNanos(1));
@@ -208,7 +217,7 @@ class CircuitBreakerHealthTrackerTest {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .clock(CircuitBreakerHealthTracker.clock(ticker))
                 .build());
-    CircuitBreakerHealthTracker tracker = CircuitBreakerHealthTracker.of(randomized);
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(randomized));
     try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B, C)))) {
       fail(lb, A, 4);
       int trialsSeen = 0;
@@ -226,6 +235,33 @@ class CircuitBreakerHealthTrackerTest {
       assertThat(tracker.circuitBreaker(A).getMetrics().getNumberOfNotPermittedCalls())
           .as("at most one early ask per 100 ms of waiting")
           .isLessThanOrEqualTo(20);
+    }
+  }
+
+  @Test
+  void oneRegistryPolicy_servesTwoBalancers_eachWithBreakersOfItsOwn() {
+    CircuitBreakerHealthTracker policy = CircuitBreakerHealthTracker.of(registry);
+    try (LoadBalancer orders = balancer("orders", policy, EndpointSource.of(List.of(A, B, C)));
+        LoadBalancer payments = balancer("payments", policy, EndpointSource.of(List.of(A, B, C)))) {
+      fail(orders, A, 4);
+
+      assertThat(registry.circuitBreaker("orders/10.0.0.1:80").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(registry.circuitBreaker("payments/10.0.0.1:80").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(picks(orders, 30)).containsExactlyInAnyOrder(B, C);
+      assertThat(picks(payments, 30)).containsExactlyInAnyOrder(A, B, C);
+    }
+    assertThat(names()).isEmpty();
+  }
+
+  @Test
+  void ofDefaults_givesEachBalancerARegistryOfItsOwn() {
+    CircuitBreakerHealthTracker policy = CircuitBreakerHealthTracker.ofDefaults();
+    try (LoadBalancer first = balancer("orders", policy, EndpointSource.of(List.of(A, B, C)));
+        LoadBalancer second = balancer("orders", policy, EndpointSource.of(List.of(A, B, C)))) {
+      fail(first, A, 100);
+
+      assertThat(picks(first, 30)).containsExactlyInAnyOrder(B, C);
+      assertThat(picks(second, 30)).containsExactlyInAnyOrder(A, B, C);
     }
   }
 }

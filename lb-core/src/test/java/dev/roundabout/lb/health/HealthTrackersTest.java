@@ -15,6 +15,7 @@ import dev.roundabout.lb.MutableEndpointSource;
 import dev.roundabout.lb.Pickers;
 import dev.roundabout.lb.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,10 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
-/** {@link HealthTrackers#allOf}: one tracker's failure never silences or overrules the others. */
+/**
+ * {@link HealthTrackers#allOf}: one tracker's failure never silences or overrules the others, and
+ * each balancer gets trackers of its own.
+ */
 class HealthTrackersTest {
   private static final Endpoint A = Endpoint.of("10.0.0.1", 80);
   private static final Endpoint B = Endpoint.of("10.0.0.2", 80);
@@ -101,14 +105,14 @@ class HealthTrackersTest {
     }
   }
 
-  private LoadBalancer.Builder balancer(HealthTracker tracker) {
-    return LoadBalancer.builder("orders").executor(Runnable::run).picker(Pickers.roundRobin()).ticker(ticker).healthTracker(tracker).panicThreshold(0);
+  private LoadBalancer.Builder balancer(HealthPolicy policy) {
+    return LoadBalancer.builder("orders").executor(Runnable::run).picker(Pickers.roundRobin()).ticker(ticker).healthTracker(policy).panicThreshold(0);
   }
 
   @Test
   void aTrackerThatThrowsFromHealth_doesNotOverruleAnotherTrackersEjection() {
     OutlierDetector detector = OutlierDetector.ofDefaults();
-    try (LoadBalancer lb = balancer(HealthTrackers.allOf(new Failing(Method.HEALTH), detector)).endpoints(List.of(A, B, C)).build()) {
+    try (LoadBalancer lb = balancer(HealthTrackers.allOf(() -> new Failing(Method.HEALTH), detector)).endpoints(List.of(A, B, C)).build()) {
       fail(lb, A, 5);
 
       assertThat(picks(lb, 30)).containsExactlyInAnyOrder(B, C);
@@ -118,7 +122,7 @@ class HealthTrackersTest {
 
   @Test
   void everyTrackerThrowingFromHealth_leavesTheEndpointsAvailable() {
-    HealthTracker both = HealthTrackers.allOf(new Failing(Method.HEALTH), new Failing(Method.HEALTH));
+    HealthPolicy both = HealthTrackers.allOf(() -> new Failing(Method.HEALTH), () -> new Failing(Method.HEALTH));
     try (LoadBalancer lb = balancer(both).endpoints(List.of(A, B)).build()) {
       assertThat(picks(lb, 10)).containsExactlyInAnyOrder(A, B);
       assertThat(healthOf(lb, A)).isEqualTo(EndpointHealth.AVAILABLE);
@@ -129,7 +133,7 @@ class HealthTrackersTest {
   void aTrackerThatThrowsFromNanosUntilChange_doesNotKeepAnEjectedEndpointOutForEver() {
     OutlierDetector detector = OutlierDetector.ofDefaults();
     try (LoadBalancer lb =
-        balancer(HealthTrackers.allOf(detector, new Failing(Method.NANOS_UNTIL_CHANGE))).endpoints(List.of(A, B, C)).build()) {
+        balancer(HealthTrackers.allOf(detector, () -> new Failing(Method.NANOS_UNTIL_CHANGE))).endpoints(List.of(A, B, C)).build()) {
       fail(lb, A, 5);
       assertThat(picks(lb, 30)).containsExactlyInAnyOrder(B, C);
 
@@ -144,7 +148,7 @@ class HealthTrackersTest {
   void aTrackerThatThrowsFromEndpointsChanged_doesNotKeepTheNextOneFromHearingTheChange() {
     ManualHealthTracker later = new ManualHealthTracker();
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
-    try (LoadBalancer lb = balancer(HealthTrackers.allOf(new Failing(Method.ENDPOINTS_CHANGED), later)).source(source).build()) {
+    try (LoadBalancer lb = balancer(HealthTrackers.allOf(() -> new Failing(Method.ENDPOINTS_CHANGED), () -> later)).source(source).build()) {
       source.update(List.of(B, C));
 
       assertThat(later.changes).containsExactly("+[" + A + ", " + B + "] -[]", "+[" + C + "] -[" + A + "]");
@@ -158,7 +162,7 @@ class HealthTrackersTest {
     ManualHealthTracker started = new ManualHealthTracker();
     Failing startFails = new Failing(Method.START);
     Failing never = new Failing(Method.HEALTH);
-    LoadBalancer.Builder builder = balancer(HealthTrackers.allOf(closeFails, started, startFails, never)).endpoints(List.of(A));
+    LoadBalancer.Builder builder = balancer(HealthTrackers.allOf(() -> closeFails, () -> started, () -> startFails, () -> never)).endpoints(List.of(A));
 
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalStateException.class)
@@ -172,24 +176,60 @@ class HealthTrackersTest {
   }
 
   @Test
-  void aCombinationServesOneBalancer_andIsRefusedBeforeAnyOfItsTrackersStartsAgain() {
-    ManualHealthTracker manual = new ManualHealthTracker();
-    HealthTracker combined = HealthTrackers.allOf(manual, OutlierDetector.ofDefaults());
-    try (LoadBalancer lb = balancer(combined).endpoints(List.of(A, B)).build()) {
-      assertThatThrownBy(() -> balancer(combined).endpoints(List.of(A, B)).build())
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage("HealthTrackers.allOf already serves load balancer 'orders' (expected: one HealthTrackers.allOf per balancer)");
+  void oneCombination_servesTwoBalancers_eachWithTrackersOfItsOwn() {
+    List<ManualHealthTracker> created = new ArrayList<>();
+    HealthPolicy manual =
+        () -> {
+          ManualHealthTracker tracker = new ManualHealthTracker();
+          created.add(tracker);
+          return tracker;
+        };
+    HealthPolicy combined = HealthTrackers.allOf(manual, OutlierDetector.ofDefaults());
+    try (LoadBalancer first = balancer(combined).endpoints(List.of(A, B, C)).build();
+        LoadBalancer second = balancer(combined).endpoints(List.of(A, B, C)).build()) {
+      assertThat(created).hasSize(2);
+      created.get(0).set(A, EndpointHealth.EJECTED); // the first balancer's manual tracker
+      fail(second, B, 5); // the second balancer's outlier detector
 
-      assertThat(manual.closed).as("the first balancer's tracker keeps running").isFalse();
-      manual.set(A, EndpointHealth.EJECTED);
-      assertThat(picks(lb, 10)).containsExactly(B);
+      assertThat(picks(first, 30)).containsExactlyInAnyOrder(B, C);
+      assertThat(picks(second, 30)).containsExactlyInAnyOrder(A, C);
+      assertThat(healthOf(first, B)).isEqualTo(EndpointHealth.AVAILABLE);
+      assertThat(healthOf(second, A)).isEqualTo(EndpointHealth.AVAILABLE);
+    }
+    assertThat(created).allSatisfy(tracker -> assertThat(tracker.closed).isTrue());
+  }
+
+  @Test
+  void theSamePolicyTwice_givesTwoTrackers_andWorksAsOnce() {
+    OutlierDetector detector = OutlierDetector.ofDefaults();
+    try (LoadBalancer lb = balancer(HealthTrackers.allOf(detector, detector)).endpoints(List.of(A, B, C)).build()) {
+      fail(lb, A, 4);
+      assertThat(picks(lb, 30)).contains(A); // each tracker heard each outcome once
+
+      fail(lb, A, 1);
+      assertThat(picks(lb, 30)).containsExactlyInAnyOrder(B, C);
+      assertThat(healthOf(lb, A)).isEqualTo(EndpointHealth.EJECTED);
+    }
+  }
+
+  @Test
+  void aBuiltInTracker_thatALambdaGivesTwoBalancers_servesOnlyTheFirst() {
+    HealthTracker one = OutlierDetector.ofDefaults().newTracker();
+    try (LoadBalancer first = balancer(() -> one).endpoints(List.of(A)).build()) {
+      LoadBalancer.Builder second = LoadBalancer.builder("payments").executor(Runnable::run).endpoints(List.of(A)).healthTracker(() -> one);
+
+      assertThatThrownBy(second::build)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("OutlierDetector tracker already serves load balancer 'orders'"
+              + " (expected: a new tracker for each balancer, from HealthPolicy.newTracker())");
+      assertThat(first.pick()).isEqualTo(A);
     }
   }
 
   @Test
   void aTrackerThatThrowsFromTryTrial_doesNotObject_andTheOthersDecide() {
     ManualHealthTracker manual = new ManualHealthTracker();
-    try (LoadBalancer lb = balancer(HealthTrackers.allOf(new Failing(Method.TRY_TRIAL), manual)).endpoints(List.of(A, B)).build()) {
+    try (LoadBalancer lb = balancer(HealthTrackers.allOf(() -> new Failing(Method.TRY_TRIAL), () -> manual)).endpoints(List.of(A, B)).build()) {
       manual.set(A, EndpointHealth.TRIAL);
       manual.trialPermits.set(1);
 
@@ -204,7 +244,7 @@ class HealthTrackersTest {
 
   @Test
   void everyTrackerThrowingFromTryTrial_refusesTheTrial() {
-    HealthTracker combined = HealthTrackers.allOf(new Failing(Method.TRY_TRIAL), new Failing(Method.TRY_TRIAL));
+    HealthTracker combined = HealthTrackers.allOf(() -> new Failing(Method.TRY_TRIAL), () -> new Failing(Method.TRY_TRIAL)).newTracker();
     combined.start(new FixedContext());
 
     assertThat(combined.tryTrial(A)).isFalse();
@@ -214,7 +254,7 @@ class HealthTrackersTest {
   void everyTrackerHearsOutcomesReleasesAndClose_evenWhenAnotherThrows() {
     Failing broken = new Failing(Method.ON_OUTCOME, Method.RELEASE_TRIAL, Method.CLOSE);
     ManualHealthTracker manual = new ManualHealthTracker();
-    HealthTracker combined = HealthTrackers.allOf(broken, manual);
+    HealthTracker combined = HealthTrackers.allOf(() -> broken, () -> manual).newTracker();
     combined.start(new FixedContext());
 
     combined.onOutcome(A, false, 1_000, null);

@@ -39,7 +39,16 @@ class OutlierDetectorTest {
         }
       };
 
-  private LoadBalancer balancer(OutlierDetector detector, List<Endpoint> endpoints) {
+  /** The tracker {@code detector} creates for one balancer, whose ejections a test can count. */
+  private static OutlierTracker trackerOf(OutlierDetector detector) {
+    return (OutlierTracker) detector.newTracker();
+  }
+
+  private LoadBalancer balancer(OutlierTracker tracker, List<Endpoint> endpoints) {
+    return balancer(() -> tracker, endpoints);
+  }
+
+  private LoadBalancer balancer(HealthPolicy detector, List<Endpoint> endpoints) {
     return LoadBalancer.builder("orders").executor(Runnable::run)
         .endpoints(endpoints)
         .picker(Pickers.roundRobin())
@@ -113,7 +122,7 @@ class OutlierDetectorTest {
 
       assertThat(picks(two, 10)).containsExactly(B);
     }
-    OutlierDetector detector = OutlierDetector.builder().maxEjectionPercent(100).build();
+    OutlierTracker detector = trackerOf(OutlierDetector.builder().maxEjectionPercent(100).build());
     try (LoadBalancer one = balancer(detector, List.of(A))) {
       fail(one, A, 50);
 
@@ -128,7 +137,7 @@ class OutlierDetectorTest {
     for (int i = 0; i < 10; i++) {
       ten.add(Endpoint.of("10.0.1." + i, 80));
     }
-    OutlierDetector detector = OutlierDetector.builder().maxEjectionPercent(30).build();
+    OutlierTracker detector = trackerOf(OutlierDetector.builder().maxEjectionPercent(30).build());
     try (LoadBalancer lb = balancer(detector, ten)) {
       for (Endpoint sick : ten.subList(0, 5)) {
         fail(lb, sick, 5);
@@ -141,14 +150,14 @@ class OutlierDetectorTest {
 
   @Test
   void failureRate_catchesAnEndpointThatFailsEveryOtherCall() {
-    OutlierDetector withRate = OutlierDetector.builder().failureRate(50, 20, Duration.ofSeconds(30)).build();
-    OutlierDetector consecutiveOnly = OutlierDetector.builder().withoutFailureRate().build();
+    OutlierTracker withRate = trackerOf(OutlierDetector.builder().failureRate(50, 20, Duration.ofSeconds(30)).build());
+    OutlierTracker consecutiveOnly = trackerOf(OutlierDetector.builder().withoutFailureRate().build());
     assertThat(alternate(consecutiveOnly, 40)).contains(A);
     assertThat(alternate(withRate, 40)).doesNotContain(A);
   }
 
   /** Calls that go to A alternately succeed and fail; returns where picks go after {@code calls}. */
-  private Set<Endpoint> alternate(OutlierDetector detector, int callsToA) {
+  private Set<Endpoint> alternate(OutlierTracker detector, int callsToA) {
     try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
       int toA = 0;
       while (toA < callsToA && detector.ejectedCount(ticker.read()) == 0) {
@@ -170,8 +179,8 @@ class OutlierDetectorTest {
 
   @Test
   void failureRate_needsTheMinimumCalls_andForgetsCallsOutsideTheWindow() {
-    OutlierDetector detector =
-        OutlierDetector.builder().withoutConsecutiveFailures().failureRate(50, 10, Duration.ofSeconds(10)).build();
+    OutlierTracker detector =
+        trackerOf(OutlierDetector.builder().withoutConsecutiveFailures().failureRate(50, 10, Duration.ofSeconds(10)).build());
     try (LoadBalancer lb = balancer(detector, List.of(A, B, C))) {
       fail(lb, A, 9);
       assertThat(detector.ejectedCount(ticker.read())).isZero(); // 9 calls to A: below the minimum
@@ -187,9 +196,9 @@ class OutlierDetectorTest {
   @Test
   void aRemovedEndpoint_isForgotten_andFreesItsEjection() {
     dev.roundabout.lb.MutableEndpointSource source = dev.roundabout.lb.EndpointSource.mutable(List.of(A, B, C));
-    OutlierDetector detector = OutlierDetector.ofDefaults();
+    OutlierTracker detector = trackerOf(OutlierDetector.ofDefaults());
     try (LoadBalancer lb =
-        LoadBalancer.builder("orders").executor(Runnable::run).source(source).ticker(ticker).healthTracker(detector).panicThreshold(0).build()) {
+        LoadBalancer.builder("orders").executor(Runnable::run).source(source).ticker(ticker).healthTracker(() -> detector).panicThreshold(0).build()) {
       fail(lb, A, 5);
       assertThat(detector.ejectedCount(ticker.read())).isEqualTo(1);
       source.update(List.of(B, C));
@@ -201,13 +210,21 @@ class OutlierDetectorTest {
   }
 
   @Test
-  void aDetectorServesOneBalancer() {
+  void oneDetector_servesTwoBalancers_andAnEjectionInOneIsNoEjectionInTheOther() {
     OutlierDetector detector = OutlierDetector.ofDefaults();
-    try (LoadBalancer first = balancer(detector, List.of(A))) {
-      assertThatThrownBy(() -> balancer(detector, List.of(B)))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage("OutlierDetector already serves load balancer 'orders' (expected: one OutlierDetector per balancer)");
+    try (LoadBalancer first = balancer(detector, List.of(A, B, C));
+        LoadBalancer second = balancer(detector, List.of(A, B, C))) {
+      fail(first, A, 5);
+
+      assertThat(picks(first, 30)).containsExactlyInAnyOrder(B, C);
+      assertThat(picks(second, 30)).containsExactlyInAnyOrder(A, B, C);
+      assertThat(healthOf(second, A)).isEqualTo(EndpointHealth.AVAILABLE);
+      fail(second, A, 4);
+      assertThat(picks(second, 30)).as("the first balancer's failures do not count in the second").contains(A);
+      ticker.advance(Duration.ofSeconds(30));
+      assertThat(picks(first, 30)).contains(A);
     }
+    assertThat(events).containsExactly("ejected 10.0.0.1 EJECTED", "restored 10.0.0.1"); // all of the first balancer
   }
 
   @Test
@@ -237,10 +254,10 @@ class OutlierDetectorTest {
   @Test
   void theEjectionEndsOnTime_evenWhileAnotherTrackerKeepsTheEndpointOut() {
     ManualHealthTracker other = new ManualHealthTracker();
-    OutlierDetector detector = OutlierDetector.ofDefaults();
+    OutlierTracker detector = trackerOf(OutlierDetector.ofDefaults());
     try (LoadBalancer lb =
         LoadBalancer.builder("orders").executor(Runnable::run).endpoints(List.of(A, B, C)).picker(Pickers.roundRobin()).ticker(ticker)
-            .healthTracker(HealthTrackers.allOf(other, detector)).panicThreshold(0).build()) {
+            .healthTracker(HealthTrackers.allOf(() -> other, () -> detector)).panicThreshold(0).build()) {
       fail(lb, A, 5);
       other.set(A, EndpointHealth.UNHEALTHY);
       ticker.advance(Duration.ofSeconds(30));
