@@ -16,7 +16,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +59,8 @@ public final class Simulation {
   private final EventQueue events = new EventQueue();
   private final Server[] servers;
   private final Client[] clients;
-  private final Map<Endpoint, Server> byEndpoint = new HashMap<>();
+  /** The balancers hand back the endpoint objects the registry gave them: identity is enough. */
+  private final Map<Endpoint, Server> byEndpoint = new IdentityHashMap<>();
   private final boolean[] present;
   private final CallLog log;
   private final Deadlines deadlines;

@@ -1,0 +1,151 @@
+package dev.roundabout.lb.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roundabout.lb.health.OutlierDetector;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What must hold in small, fixed-seed versions of the report's scenarios: the findings the report
+ * is read for, and the oracle as a bound (a picker better than the oracle means the simulator is
+ * wrong).
+ */
+class ScenarioFindingsTest {
+  private static final long SEED = 7;
+  private static final Duration SHORT = Duration.ofSeconds(20);
+
+  private static SimulationResult run(Scenario scenario, Policy policy) {
+    return Simulation.builder().scenario(scenario).policy(policy).seed(SEED).run();
+  }
+
+  @Test
+  void withOneSlowServer_leastConnectionsAndPowerOfTwoChoices_beatRoundRobinsP99_atLeastTwice() {
+    ServerSpec slow = Scenarios.SERVER.speed(0.1);
+    Scenario scenario = Scenario.builder("one-slow-server-short")
+        .server(slow).servers(9, Scenarios.SERVER)
+        .clients(ClientSpec.openLoop(20, 0.9 * (9 * 100 + 10)))
+        .duration(SHORT)
+        .build();
+    double roundRobin = run(scenario, Policy.builtIn("roundRobin")).percentileMillis(0.99);
+    double leastConnections = run(scenario, Policy.builtIn("leastConnections")).percentileMillis(0.99);
+    double powerOfTwo = run(scenario, Policy.builtIn("powerOfTwoChoices")).percentileMillis(0.99);
+
+    assertThat(leastConnections).as("seed %d: p99 of leastConnections vs roundRobin %s", SEED, roundRobin)
+        .isLessThanOrEqualTo(roundRobin / 2);
+    assertThat(powerOfTwo).as("seed %d: p99 of powerOfTwoChoices vs roundRobin %s", SEED, roundRobin)
+        .isLessThanOrEqualTo(roundRobin / 2);
+  }
+
+  @Test
+  void fastFailures_withTheOutlierDetector_causeFewerClientVisibleFailures_thanWithout() {
+    double without = 1 - run(fastFailures(b -> {}), Policy.builtIn("roundRobin")).successRate();
+    double with = 1 - run(fastFailures(b -> b.healthTracker(OutlierDetector.builder().build())),
+        Policy.builtIn("roundRobin")).successRate();
+
+    assertThat(without).as("seed %d: failures without detection", SEED).isGreaterThan(0.05);
+    assertThat(with).as("seed %d: failures with detection, against %s without", SEED, without)
+        .isLessThan(without / 5);
+  }
+
+  /** One server of ten fails every call at once from 2 s on; no retries, so failures show. */
+  private static Scenario fastFailures(Consumer<dev.roundabout.lb.LoadBalancer.Builder> health) {
+    return Scenario.builder("fast-failures-short")
+        .servers(10, Scenarios.SERVER)
+        .clients(ClientSpec.openLoop(20, 800).maxAttempts(1))
+        .duration(SHORT)
+        .balancer(health)
+        .at(Duration.ofSeconds(2), c -> c.errors(0, 1, true))
+        .build();
+  }
+
+  @Test
+  void coldStart_theNewcomerTakesLessThanItsShare_whileSlowStartRuns() {
+    Scenario scenario = Scenarios.coldStart(0.2);
+    SimulationResult result = run(scenario, Policy.builtIn("roundRobin"));
+
+    int newcomer = 10;
+    int during = 0;
+    int total = 0;
+    for (int i = 0; i < result.calls(); i++) {
+      long start = result.callStartNanos(i);
+      if (start >= Duration.ofSeconds(20).toNanos() && start < Duration.ofSeconds(35).toNanos()) {
+        total++;
+        if (result.callServer(i) == newcomer) {
+          during++;
+        }
+      }
+    }
+    double share = during / (double) total;
+    assertThat(share).as("seed %d: the newcomer's share in the first half of slow start", SEED)
+        .isGreaterThan(0).isLessThan(1 / 11.0 * 0.6);
+  }
+
+  @Test
+  void noPickerBeatsTheOracles_beyondNoise() {
+    for (Scenario scenario : List.of(
+        shortened(Scenarios.simplest()), shortened(Scenarios.oneSlowServer(0.1)), shortened(Scenarios.heterogeneous()))) {
+      double oracle = Double.MAX_VALUE;
+      for (Policy p : Policy.oracles()) {
+        oracle = Math.min(oracle, run(scenario, p).meanMillis());
+      }
+      for (Policy p : Policy.builtInPickers()) {
+        double mean = run(scenario, p).meanMillis();
+        assertThat(mean).as("seed %d: %s / %s mean vs the best oracle's %s ms", SEED, scenario, p, oracle)
+            .isGreaterThan(oracle * 0.95);
+      }
+    }
+  }
+
+  /** The same servers and clients for 20 s. */
+  private static Scenario shortened(Scenario full) {
+    Scenario.Builder b = Scenario.builder(full.name()).clients(full.clients()).duration(SHORT);
+    for (ServerSpec s : full.servers()) {
+      b.server(s);
+    }
+    return b.build();
+  }
+
+  @Test
+  void oneSeed_givesTheSameCalls_andAnotherSeedDoesNot() {
+    Scenario scenario = shortened(Scenarios.oneSlowServer(0.1));
+    SimulationResult first = run(scenario, Policy.builtIn("powerOfTwoChoices"));
+    SimulationResult again = run(scenario, Policy.builtIn("powerOfTwoChoices"));
+    SimulationResult other = Simulation.builder().scenario(scenario).policy(Policy.builtIn("powerOfTwoChoices")).seed(SEED + 1).run();
+
+    assertThat(fingerprint(again)).isEqualTo(fingerprint(first));
+    assertThat(fingerprint(other)).isNotEqualTo(fingerprint(first));
+  }
+
+  @Test
+  void everyPolicy_seesTheSameArrivals() {
+    Scenario scenario = shortened(Scenarios.simplest());
+    SimulationResult a = run(scenario, Policy.builtIn("roundRobin"));
+    SimulationResult b = run(scenario, Policy.joinShortestQueue());
+
+    assertThat(b.calls()).isEqualTo(a.calls());
+    for (int i = 0; i < a.calls(); i += 97) {
+      assertThat(b.callStartNanos(i)).isEqualTo(a.callStartNanos(i));
+    }
+  }
+
+  private static long fingerprint(SimulationResult r) {
+    long h = 1125899906842597L;
+    for (int i = 0; i < r.calls(); i++) {
+      h = 31 * h + r.callStartNanos(i);
+      h = 31 * h + r.callLatencyNanos(i);
+      h = 31 * h + r.callServer(i);
+      h = 31 * h + (r.callSucceeded(i) ? 1 : 0);
+    }
+    return h;
+  }
+
+  @Test
+  void validation_atAQuarterOfTheReportsLength_isWithinFivePercent() {
+    for (Validation.Check check : Validation.run(SEED, 0.25)) {
+      assertThat(check.errorPercent()).as("%s", check).isLessThan(5);
+    }
+  }
+}
