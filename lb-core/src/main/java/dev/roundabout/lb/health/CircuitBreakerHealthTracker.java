@@ -14,21 +14,47 @@ import org.jspecify.annotations.Nullable;
 /**
  * Health from resilience4j circuit breakers: each balancer given this policy gets one breaker per
  * endpoint, named {@code "<balancer>/<host:port>"} in the registry. Every outcome a lease reports
- * goes to the endpoint's breaker. An endpoint whose breaker is OPEN takes no call; once the
- * breaker's wait in the open state is over the endpoint is on {@link EndpointHealth#TRIAL trial}:
- * a call to it goes through only with the breaker's permission ({@code tryAcquirePermission}),
- * which also makes the breaker move from OPEN to HALF_OPEN (resilience4j does that only when
- * asked), and HALF_OPEN admits its permitted number of trial calls. When the trials succeed the
- * breaker closes and the endpoint is available again.
+ * goes to the endpoint's breaker, and the endpoint's health follows the breaker's state as the
+ * breaker reports it (its state-transition events, each of which asks the balancer for a refresh;
+ * none rebuilds anything on the thread that caused it):
+ *
+ * <ul>
+ *   <li>CLOSED (and DISABLED, METRICS_ONLY): available.
+ *   <li>OPEN: circuit open, no call, for the wait the breaker drew when it opened: from its
+ *       {@code waitIntervalFunctionInOpenState} (a fixed wait, an exponential backoff, a
+ *       randomized wait: each attempt's own), or from its {@code transitionOnResult}. The tracker
+ *       sees that draw as the breaker makes it, reads the breaker's clock, and wakes the balancer
+ *       at the first instant the breaker would permit a call (resilience4j permits once its clock
+ *       is past the end of the wait); from then on the endpoint is on
+ *       {@link EndpointHealth#TRIAL trial}.
+ *   <li>On trial, a call goes to the endpoint only through {@code LoadBalancer.acquire}, and only
+ *       if the breaker permits it: the tracker asks {@code tryAcquirePermission} there and nowhere
+ *       else. resilience4j moves an open breaker to HALF_OPEN only when asked, unless
+ *       {@code automaticTransitionFromOpenToHalfOpenEnabled} has its own scheduler do it at the
+ *       end of the wait (that transition wakes the balancer too); so without it, the first trial
+ *       call is the one that half-opens the breaker.
+ *   <li>HALF_OPEN: on trial, for as many calls as the breaker permits; the tracker asks for no
+ *       more, so that the breaker's count of calls not permitted stays true. When the trials
+ *       succeed the breaker closes and the endpoint is available again; when they fail it opens
+ *       for its next wait (the next attempt of its interval function).
+ *   <li>FORCED_OPEN: circuit open until the breaker leaves it.
+ * </ul>
+ *
+ * <p>To see the draws, the tracker creates each breaker with a copy of the registry's default
+ * configuration whose two functions are wrapped (they return what the originals return). A wait
+ * the tracker cannot see leaves the endpoint on trial at once, and every {@code acquire} asks the
+ * breaker, which refuses until the wait is over and counts each refusal as a call not permitted:
+ * that is a wait set by hand ({@code transitionToOpenStateFor}, {@code transitionToOpenStateUntil})
+ * or the wait of a breaker the tracker did not create, already in the registry under the same name
+ * (balancers that share a registry need distinct names, or they share breakers).
  *
  * <p>{@link #of(CircuitBreakerRegistry)} takes breakers from your registry, so that your
- * configuration and metrics apply (balancers that share a registry need distinct names, or they
- * share breakers); when the balancer uses a custom {@code Ticker}, give the registry's
- * configuration the same time ({@code CircuitBreakerConfig.custom().clock(..)}, with
+ * configuration and metrics apply; when the balancer uses a custom {@code Ticker}, give the
+ * registry's configuration the same time ({@code CircuitBreakerConfig.custom().clock(..)}, with
  * {@link #clock(Ticker)}). {@link #ofDefaults()} uses resilience4j's default configuration, in a
- * registry of each balancer's own, on that balancer's ticker. The breakers of endpoints that leave
- * the balancer, and all of them when it closes, are removed from the registry. A failure reported
- * without an exception ({@code Lease.failure()}) reaches the breaker as a
+ * registry of each balancer's own, on that balancer's ticker. The breakers the tracker created
+ * leave the registry when their endpoints leave the balancer, and all of them when it closes. A
+ * failure reported without an exception ({@code Lease.failure()}) reaches the breaker as a
  * {@link LoadBalancerException} "call failed without an exception".
  *
  * <p>Immutable and thread-safe: a configuration, which may be given to any number of balancers;

@@ -7,6 +7,9 @@ import dev.roundabout.lb.LoadBalancerException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +17,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The tracker a {@link CircuitBreakerHealthTracker} creates for one balancer: one breaker per
- * endpoint of that balancer.
+ * endpoint of that balancer, whose state it follows through the breaker's state-transition
+ * events (each event asks the balancer for a refresh).
  *
- * <p>Thread-safe: each endpoint's view of its breaker is guarded by its own lock.
+ * <p>Thread-safe: each endpoint's view of its breaker is guarded by its own lock, never held while
+ * calling into the breaker (whose events take it).
  */
 final class CircuitBreakerTracker implements HealthTracker {
   @SuppressWarnings("StaticAssignmentOfThrowable") // a marker the breaker records, never thrown
@@ -27,6 +32,7 @@ final class CircuitBreakerTracker implements HealthTracker {
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
   private volatile @Nullable CircuitBreakerRegistry registry;
   private volatile @Nullable HealthContext context;
+  private volatile boolean closed;
 
   CircuitBreakerTracker(@Nullable CircuitBreakerRegistry given) {
     this.given = given;
@@ -50,22 +56,37 @@ final class CircuitBreakerTracker implements HealthTracker {
   public void endpointsChanged(List<Endpoint> endpoints, List<Endpoint> added, List<Endpoint> removed) {
     for (Endpoint endpoint : removed) {
       Breaker gone = breakers.remove(endpoint.address());
-      if (gone != null) {
+      if (gone != null && gone.waits != null) {
         registry().remove(gone.breaker.getName());
       }
     }
+    boolean notClosed = false;
     for (Endpoint endpoint : added) {
-      breakers.computeIfAbsent(endpoint.address(), this::newBreaker);
+      Breaker b = breakers.computeIfAbsent(endpoint.address(), this::newBreaker);
+      notClosed |= b.breaker.getState() != CircuitBreaker.State.CLOSED;
+    }
+    if (notClosed) { // the snapshot built before this call took the new endpoints as available
+      context().refresh();
     }
   }
 
+  /**
+   * Creates the breaker of the endpoint at {@code address} in the registry, with the registry's
+   * default configuration whose wait draws the tracker sees; or takes the breaker already
+   * registered under its name, whose draws it does not see.
+   */
   private Breaker newBreaker(String address) {
     HealthContext c = context();
-    CircuitBreaker breaker = registry().circuitBreaker(c.balancerName() + "/" + address);
-    Breaker b = new Breaker(breaker);
+    CircuitBreakerRegistry r = registry();
+    OpenWaits waits = new OpenWaits();
+    CircuitBreakerConfig observed = waits.observe(r.getDefaultConfig());
+    CircuitBreaker breaker = r.circuitBreaker(c.balancerName() + "/" + address, observed);
+    Breaker b = new Breaker(breaker, breaker.getCircuitBreakerConfig() == observed ? waits : null);
     breaker.getEventPublisher().onStateTransition(event -> {
-      b.transitioned(event.getStateTransition().getFromState(), event.getStateTransition().getToState(), c.ticker().read());
-      c.refresh();
+      if (!closed) {
+        b.transitioned(event.getStateTransition().getToState());
+        c.refresh();
+      }
     });
     return b;
   }
@@ -73,14 +94,14 @@ final class CircuitBreakerTracker implements HealthTracker {
   @Override
   public EndpointHealth health(Endpoint endpoint, long nowNanos) {
     Breaker b = breakers.get(endpoint.address());
-    return b == null ? EndpointHealth.AVAILABLE : b.health(nowNanos);
+    return b == null ? EndpointHealth.AVAILABLE : b.health();
   }
 
   @Override
   public long nanosUntilChange(long nowNanos) {
     long soonest = Long.MAX_VALUE;
     for (Breaker b : breakers.values()) {
-      soonest = Math.min(soonest, b.nanosUntilTrial(nowNanos));
+      soonest = Math.min(soonest, b.nanosUntilTrial());
     }
     return soonest;
   }
@@ -101,7 +122,7 @@ final class CircuitBreakerTracker implements HealthTracker {
   @Override
   public boolean tryTrial(Endpoint endpoint) {
     Breaker b = breakers.get(endpoint.address());
-    return b != null && b.tryTrial(context().ticker().read());
+    return b != null && b.tryTrial();
   }
 
   @Override
@@ -113,11 +134,13 @@ final class CircuitBreakerTracker implements HealthTracker {
     }
   }
 
+  /** Forgets every breaker; those the tracker created leave the registry. */
   @Override
   public void close() {
+    closed = true;
     CircuitBreakerRegistry r = registry;
     for (Breaker b : breakers.values()) {
-      if (r != null) {
+      if (r != null && b.waits != null) {
         r.remove(b.breaker.getName());
       }
     }
@@ -142,75 +165,103 @@ final class CircuitBreakerTracker implements HealthTracker {
   }
 
   /**
-   * One endpoint's breaker, and what the tracker keeps of it: when its open state's wait ends (on
-   * the balancer's ticker, drawn once from the configuration's interval function when it opened),
-   * and how many trial calls it granted since it went half open, so that the tracker stops asking
-   * for more than the breaker permits (each refused ask would count as a call not permitted in
-   * the breaker's metrics).
+   * One endpoint's breaker and what the tracker has seen of it: whether its latest opening was
+   * seen, when the wait of that opening ends (on the breaker's clock), and how many trial calls it
+   * granted since its latest transition, so that the tracker asks no more than a half-open breaker
+   * permits (each refused ask counts as a call not permitted in the breaker's metrics).
    */
   private static final class Breaker {
-    /** How long after a refused early ask the tracker asks the breaker again. */
-    private static final long ASK_AGAIN_NANOS = 100_000_000L;
-
     final CircuitBreaker breaker;
+    /** What the breaker draws when it opens; null for a breaker the tracker did not create. */
+    final @Nullable OpenWaits waits;
+    private final Clock clock;
     private final int permittedTrials;
-    private int attempts;
-    private long trialFrom;
-    private long askAgainAt;
-    private boolean askedBefore;
+    private boolean openSeen;
+    private @Nullable Instant openUntil; // when openSeen: the end of the wait, or null if not known
     private int granted;
 
-    Breaker(CircuitBreaker breaker) {
+    Breaker(CircuitBreaker breaker, @Nullable OpenWaits waits) {
       this.breaker = breaker;
+      this.waits = waits;
+      this.clock = breaker.getCircuitBreakerConfig().getClock();
       this.permittedTrials = breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+      // Open from the start: an initialState(OPEN) breaker, which drew its wait on this thread
+      // just now, or one already in the registry, whose wait the tracker cannot know.
+      this.openSeen = breaker.getState() == CircuitBreaker.State.OPEN;
+      this.openUntil = openSeen && waits != null ? waits.take(clock) : null;
     }
 
-    synchronized void transitioned(CircuitBreaker.State from, CircuitBreaker.State to, long now) {
+    /** The breaker reported a transition to {@code to}, on the thread that made it. */
+    synchronized void transitioned(CircuitBreaker.State to) {
       granted = 0;
-      askedBefore = false;
-      if (to == CircuitBreaker.State.OPEN) {
-        attempts = from == CircuitBreaker.State.HALF_OPEN ? attempts + 1 : 1;
-        long waitMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(attempts);
-        trialFrom = now + TimeUnit.MILLISECONDS.toNanos(waitMillis) + 1; // resilience4j permits once past the wait
-      }
+      Instant drawn = waits == null ? null : waits.take(clock); // forgets the draw, whatever the transition
+      openSeen = to == CircuitBreaker.State.OPEN;
+      openUntil = openSeen ? drawn : null;
     }
 
-    synchronized EndpointHealth health(long now) {
+    synchronized EndpointHealth health() {
       return switch (breaker.getState()) {
-        case OPEN -> now - trialFrom >= 0 ? EndpointHealth.TRIAL : EndpointHealth.CIRCUIT_OPEN;
-        case FORCED_OPEN -> EndpointHealth.CIRCUIT_OPEN;
+        case OPEN -> waiting() ? EndpointHealth.CIRCUIT_OPEN : EndpointHealth.TRIAL;
         case HALF_OPEN -> EndpointHealth.TRIAL;
-        default -> EndpointHealth.AVAILABLE;
+        case FORCED_OPEN -> EndpointHealth.CIRCUIT_OPEN;
+        default -> EndpointHealth.AVAILABLE; // CLOSED, DISABLED, METRICS_ONLY
       };
     }
 
-    /** Until the open state's wait is over, or never when it is over or the breaker is not open. */
-    synchronized long nanosUntilTrial(long now) {
-      if (breaker.getState() != CircuitBreaker.State.OPEN) {
-        return Long.MAX_VALUE;
+    /**
+     * Whether the open breaker would refuse a call now: its opening not seen yet (its event, and
+     * a refresh, are on their way), or its clock not past the end of the wait. resilience4j
+     * permits once its clock is strictly after that end. A wait the tracker does not know is
+     * taken as over: the breaker decides on each ask.
+     */
+    private boolean waiting() {
+      if (!openSeen) {
+        return true;
       }
-      return now - trialFrom < 0 ? trialFrom - now : Long.MAX_VALUE; // on trial from then on
+      Instant until = openUntil;
+      return until != null && !clock.instant().isAfter(until);
     }
 
-    /** Asks the breaker for a trial call, unless it has granted all it permits or refused just now. */
-    boolean tryTrial(long now) {
+    /** Nanoseconds until the open breaker would permit a call, or never if it is not waiting. */
+    synchronized long nanosUntilTrial() {
+      Instant until = openUntil;
+      if (!openSeen || until == null || breaker.getState() != CircuitBreaker.State.OPEN) {
+        return Long.MAX_VALUE;
+      }
+      Instant now = clock.instant();
+      if (now.isAfter(until)) {
+        return Long.MAX_VALUE; // on trial already
+      }
+      try {
+        return Math.addExact(Duration.between(now, until).toNanos(), 1); // the first instant past the wait
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
+    }
+
+    /**
+     * Asks the breaker for a trial call, unless it would refuse: still waiting, forced open, or
+     * half open with all its trial calls granted.
+     */
+    boolean tryTrial() {
       synchronized (this) {
-        CircuitBreaker.State state = breaker.getState();
-        if (state == CircuitBreaker.State.HALF_OPEN && granted >= permittedTrials) {
-          return false;
-        }
-        if (state == CircuitBreaker.State.OPEN && (now - trialFrom < 0 || (askedBefore && now - askAgainAt < 0))) {
+        boolean refuses = switch (breaker.getState()) {
+          case OPEN -> waiting();
+          case HALF_OPEN -> granted >= permittedTrials;
+          case FORCED_OPEN -> true;
+          default -> false; // closed since the snapshot was built: the breaker permits
+        };
+        if (refuses) {
           return false;
         }
       }
-      boolean permitted = breaker.tryAcquirePermission(); // may move OPEN to HALF_OPEN, outside our lock
-      synchronized (this) {
-        if (permitted) {
+      // Outside the lock: moving OPEN to HALF_OPEN, the breaker reports the transition, which
+      // takes it. Accepted race: two callers may both see one permit left; the breaker refuses
+      // the second, which then counts as a call not permitted.
+      boolean permitted = breaker.tryAcquirePermission();
+      if (permitted) {
+        synchronized (this) {
           granted++;
-        } else if (breaker.getState() == CircuitBreaker.State.OPEN) {
-          // Our estimate of the wait was early (a randomized interval function): ask again later.
-          askedBefore = true;
-          askAgainAt = now + ASK_AGAIN_NANOS;
         }
       }
       return permitted;

@@ -1,9 +1,11 @@
 package dev.roundabout.lb.health;
 
 import static dev.roundabout.lb.health.HealthTesting.fail;
+import static dev.roundabout.lb.health.HealthTesting.healthOf;
 import static dev.roundabout.lb.health.HealthTesting.picks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.EndpointSource;
@@ -15,8 +17,11 @@ import dev.roundabout.lb.MutableEndpointSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -233,8 +238,146 @@ class CircuitBreakerHealthTrackerTest {
       assertThat(trialsSeen).as("a trial within the longest draw, 19 s").isEqualTo(1);
       assertThat(tracker.circuitBreaker(A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
       assertThat(tracker.circuitBreaker(A).getMetrics().getNumberOfNotPermittedCalls())
-          .as("at most one early ask per 100 ms of waiting")
-          .isLessThanOrEqualTo(20);
+          .as("never asked early: the tracker saw the breaker's own draw")
+          .isZero();
+    }
+  }
+
+  /** Where {@code count} leases go, each closed without an outcome. */
+  private static Set<Endpoint> leases(LoadBalancer lb, int count) {
+    Set<Endpoint> seen = new HashSet<>();
+    for (int i = 0; i < count; i++) {
+      try (Lease lease = lb.acquire()) {
+        seen.add(lease.endpoint());
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void anExponentialWait_isTheBreakersOwn_outForEachWait_aFailedTrialWaitsLonger_aGoodOneCloses() {
+    CircuitBreakerRegistry exponential =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(4)
+                .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2)) // 1 s, 2 s, 4 s
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(CircuitBreakerHealthTracker.clock(ticker))
+                .build());
+    try (LoadBalancer lb = balancer("orders", CircuitBreakerHealthTracker.of(exponential), EndpointSource.of(List.of(A, B, C)))) {
+      CircuitBreaker breaker = exponential.circuitBreaker("orders/10.0.0.1:80");
+      fail(lb, A, 4);
+      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+      ticker.advance(Duration.ofSeconds(1)); // the whole first wait: resilience4j permits only past it
+      assertThat(leases(lb, 30)).containsExactlyInAnyOrder(B, C);
+      ticker.advance(Duration.ofNanos(1));
+      try (Lease trial = lb.acquire()) {
+        assertThat(trial.endpoint()).isEqualTo(A);
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN); // the trial's permission half-opened it
+        trial.failure(new IOException("connection reset"));
+      }
+      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+      ticker.advance(Duration.ofSeconds(2)); // the second wait is longer
+      assertThat(leases(lb, 30)).containsExactlyInAnyOrder(B, C);
+      ticker.advance(Duration.ofNanos(1));
+      try (Lease trial = lb.acquire()) {
+        assertThat(trial.endpoint()).isEqualTo(A);
+        trial.success();
+      }
+
+      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(picks(lb, 30)).containsExactlyInAnyOrder(A, B, C);
+      assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).as("never asked while the breaker waited").isZero();
+      assertThat(events).containsExactly("10.0.0.1 circuit open", "10.0.0.1 circuit open", "10.0.0.1 restored");
+    }
+  }
+
+  @Test
+  void aWaitFromTransitionOnResult_isFollowedToo() {
+    CircuitBreakerRegistry onResult =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .transitionOnResult(result -> result.isRight() && "429".equals(result.get().getMessage())
+                    ? CircuitBreakerConfig.TransitionCheckResult.transitionToOpenAndWaitFor(Duration.ofSeconds(7))
+                    : CircuitBreakerConfig.TransitionCheckResult.noTransition())
+                .clock(CircuitBreakerHealthTracker.clock(ticker))
+                .build());
+    try (LoadBalancer lb = balancer("orders", CircuitBreakerHealthTracker.of(onResult), EndpointSource.of(List.of(A, B)))) {
+      boolean failed = false;
+      while (!failed) { // one failure of A, answered 429
+        try (Lease lease = lb.acquire()) {
+          if (lease.endpoint().equals(A)) {
+            lease.failure(new IOException("429"));
+            failed = true;
+          }
+        }
+      }
+      assertThat(onResult.circuitBreaker("orders/10.0.0.1:80").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+      ticker.advance(Duration.ofSeconds(7));
+      assertThat(leases(lb, 10)).containsExactly(B);
+      ticker.advance(Duration.ofNanos(1));
+
+      assertThat(leases(lb, 10)).contains(A);
+    }
+  }
+
+  @Test
+  void aBreakerThatStartsOpen_keepsItsEndpointOutForItsFirstWait() {
+    CircuitBreakerRegistry startsOpen =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .initialState(CircuitBreaker.State.OPEN)
+                .waitDurationInOpenState(Duration.ofSeconds(3))
+                .clock(CircuitBreakerHealthTracker.clock(ticker))
+                .build());
+    try (LoadBalancer lb = balancer("orders", CircuitBreakerHealthTracker.of(startsOpen), EndpointSource.of(List.of(A)))) {
+      assertThat(healthOf(lb, A)).isEqualTo(EndpointHealth.CIRCUIT_OPEN);
+      ticker.advance(Duration.ofSeconds(3));
+      assertThatThrownBy(lb::acquire).hasMessage("no available endpoint in 'orders' (1 endpoint: 1 circuit open)");
+      ticker.advance(Duration.ofNanos(1));
+
+      assertThat(leases(lb, 1)).containsExactly(A);
+      assertThat(startsOpen.circuitBreaker("orders/10.0.0.1:80").getMetrics().getNumberOfNotPermittedCalls()).isZero();
+    }
+  }
+
+  @Test
+  void aWaitSetByHand_leavesTheEndpointOnTrial_andTheBreakerDecidesAtEachAcquire() {
+    CircuitBreakerTracker tracker = trackerOf(CircuitBreakerHealthTracker.of(registry));
+    try (LoadBalancer lb = balancer(tracker, EndpointSource.of(List.of(A, B)))) {
+      CircuitBreaker breaker = tracker.circuitBreaker(A);
+      breaker.transitionToOpenStateFor(Duration.ofSeconds(5)); // no draw the tracker could see
+
+      assertThat(leases(lb, 10)).containsExactly(B);
+      assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).as("each acquire asked").isEqualTo(10);
+      ticker.advance(Duration.ofSeconds(5).plusNanos(1));
+
+      assertThat(leases(lb, 10)).contains(A);
+      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    }
+  }
+
+  @Test
+  void anAutomaticHalfOpen_isFollowed_withoutAnyAcquireAsking() {
+    CircuitBreakerRegistry automatic =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(4)
+                .waitDurationInOpenState(Duration.ofMillis(500)) // on resilience4j's own scheduler, in real time
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .clock(CircuitBreakerHealthTracker.clock(ticker))
+                .build());
+    try (LoadBalancer lb = balancer("orders", CircuitBreakerHealthTracker.of(automatic), EndpointSource.of(List.of(A, B)))) {
+      fail(lb, A, 4);
+      assertThat(healthOf(lb, A)).isEqualTo(EndpointHealth.CIRCUIT_OPEN); // the ticker stays still from here on
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> healthOf(lb, A) == EndpointHealth.TRIAL);
+      assertThat(automatic.circuitBreaker("orders/10.0.0.1:80").getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     }
   }
 
