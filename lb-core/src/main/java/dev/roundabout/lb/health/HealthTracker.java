@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
  * Health is never checked on the pick path.
  *
  * <p>A tracker belongs to one balancer: a {@link HealthPolicy} creates one for each balancer it
- * is given to, and that balancer calls {@link #start} once. Threads:
- * {@link #start}, {@link #endpointsChanged}, {@link #health}, {@link #nanosUntilChange} and
- * {@link #close} run on the balancer's serialized update path, one at a time; {@link #onOutcome},
+ * is given to, and that balancer calls {@link #start} once, on the thread that builds it, before
+ * anything else. Threads: {@link #endpointsChanged}, {@link #health}, {@link #nanosUntilChange}
+ * and {@link #close} run on the balancer's serialized update path, one at a time (a failed build
+ * may also close the tracker on the building thread); {@link #onOutcome},
  * {@link #tryTrial} and {@link #releaseTrial} run on the threads that make calls, concurrently,
  * and must be thread-safe, fast and non-blocking. No method may call back into the balancer
  * synchronously except {@link HealthContext#refresh()}.
