@@ -1,7 +1,10 @@
 package dev.roundabout.lb.health;
 
 import dev.roundabout.lb.Endpoint;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +20,8 @@ final class OutlierTracker implements HealthTracker {
   private final OutlierDetector config;
   private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Object ejectionLock = new Object();
+  /** Endpoints ejected at some point and not yet seen back; guarded by {@link #ejectionLock}. */
+  private final Set<Tracked> ejected = new HashSet<>();
   private volatile int poolSize;
   private volatile @Nullable HealthContext context;
 
@@ -77,13 +82,24 @@ final class OutlierTracker implements HealthTracker {
 
   /** The number of endpoints ejected at {@code nowNanos} (the balancer's ticker time). */
   int ejectedCount(long nowNanos) {
-    int count = 0;
-    for (Tracked t : tracked.values()) {
-      if (t.ejectedAt(nowNanos)) {
-        count++;
+    synchronized (ejectionLock) {
+      return ejectedNow(nowNanos);
+    }
+  }
+
+  /**
+   * How many endpoints are ejected at {@code now}, from the ejections still listed (those that
+   * ended or whose endpoint left are dropped): the cost grows with the ejected endpoints, not with
+   * the pool. Called under {@link #ejectionLock}.
+   */
+  private int ejectedNow(long now) {
+    Iterator<Tracked> it = ejected.iterator();
+    while (it.hasNext()) {
+      if (!it.next().ejectedAt(now)) {
+        it.remove();
       }
     }
-    return count;
+    return ejected.size();
   }
 
   /**
@@ -94,7 +110,7 @@ final class OutlierTracker implements HealthTracker {
   private boolean mayEject(long now) {
     int n = poolSize;
     int max = Math.min(n - 1, (int) ((long) n * config.maxEjectionPercent / 100));
-    return ejectedCount(now) < max;
+    return ejectedNow(now) < max;
   }
 
   @Override
@@ -148,6 +164,7 @@ final class OutlierTracker implements HealthTracker {
           long duration = Math.min(config.maxEjectionNanos, base * ejections);
           everEjected = true;
           ejectedUntil = now + duration;
+          ejected.add(this);
           failuresInARow = 0;
           if (window != null) {
             window.clear();
