@@ -522,7 +522,8 @@ public final class LoadBalancer implements AutoCloseable {
       checkState(
           endpoints == null || source == null,
           "load balancer '" + name + "' has both endpoints(list) and source(source) (expected: one of them)");
-      return new LoadBalancer(this, source != null ? source : EndpointSource.of(endpoints));
+      List<Endpoint> list = endpoints;
+      return new LoadBalancer(this, source != null ? source : EndpointSource.of(java.util.Objects.requireNonNull(list, "endpoints")));
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.roundabout.lb;
 
 import dev.roundabout.lb.internal.ThreadLocalRandomGenerator;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable view of a {@link LoadBalancer}, published through one volatile field: the ready
@@ -12,11 +11,16 @@ import org.jspecify.annotations.Nullable;
 final class Snapshot {
   /** {@link #refreshAt} when nothing time-driven is pending. */
   static final long NEVER = Long.MIN_VALUE;
+  /** The picker of an empty ready list: never called, as a pick checks the size first. */
+  static final Picker NO_PICKER = context -> {
+    throw new IllegalStateException("no endpoint to pick from");
+  };
   private static final EndpointState[] NO_STATES = new EndpointState[0];
   private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
 
   final ReadyList ready;
-  final @Nullable Picker picker;
+  /** The picker of {@link #ready}; {@link #NO_PICKER} when it is empty (a pick checks that first). */
+  final Picker picker;
   final EndpointState[] trials;
   final Endpoint[] trialEndpoints;
   final boolean panic;
@@ -29,7 +33,7 @@ final class Snapshot {
 
   private Snapshot(
       ReadyList ready,
-      @Nullable Picker picker,
+      Picker picker,
       EndpointState[] trials,
       Endpoint[] trialEndpoints,
       boolean panic,
@@ -52,7 +56,7 @@ final class Snapshot {
 
   Snapshot(
       ReadyList ready,
-      @Nullable Picker picker,
+      Picker picker,
       Readiness readiness,
       List<Endpoint> all,
       EndpointState[] allStates,
@@ -74,13 +78,13 @@ final class Snapshot {
 
   static Snapshot empty(String name) {
     return new Snapshot(
-        emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
+        emptyList(name), NO_PICKER, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
         "no available endpoint in '" + name + "' (0 endpoints)", NEVER, false);
   }
 
   static Snapshot closed(String name) {
     return new Snapshot(
-        emptyList(name), null, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
+        emptyList(name), NO_PICKER, NO_STATES, NO_ENDPOINTS, false, List.of(), NO_STATES,
         "load balancer '" + name + "' is closed", NEVER, true);
   }
 

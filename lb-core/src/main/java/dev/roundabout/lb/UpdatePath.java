@@ -249,7 +249,7 @@ final class UpdatePath {
       picker = current.picker;
     } else {
       ready = new ReadyList(name, readiness.ready, readiness.readyEndpoints, random, ticker, lastPicker, readiness.ramp);
-      picker = null;
+      picker = Snapshot.NO_PICKER;
       if (ready.size() > 0) {
         try {
           picker = checkNotNull(pickerFactory.create(ready), "picker");

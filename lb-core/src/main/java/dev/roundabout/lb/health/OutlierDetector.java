@@ -52,7 +52,7 @@ public final class OutlierDetector implements HealthPolicy {
   /** Default base ejection time: 30 seconds. */
   public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
   /** Default longest ejection: 300 seconds. */
-  public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(300);
+  public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofMinutes(5);
   /** Default most of the pool ejected at once: 50 percent. */
   public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
 

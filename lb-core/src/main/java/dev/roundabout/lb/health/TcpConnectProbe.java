@@ -39,17 +39,18 @@ public final class TcpConnectProbe implements HealthProbe {
       result.completeExceptionally(e);
       return result;
     }
-    result.whenComplete((healthy, error) -> closeQuietly(channel)); // also when cancelled on timeout
+    var unusedCloser = result.whenComplete((healthy, error) -> closeQuietly(channel)); // also when cancelled on timeout
     if (isIpLiteral(endpoint.host())) {
       connect(channel, new InetSocketAddress(endpoint.host(), endpoint.port()), result);
     } else { // a name lookup may block: not on the checker's thread
-      CompletableFuture.runAsync(() -> connect(channel, new InetSocketAddress(endpoint.host(), endpoint.port()), result));
+      // Its outcome reaches the caller through result; a failure of the task itself cannot happen (connect catches).
+      var unusedConnect = CompletableFuture.runAsync(() -> connect(channel, new InetSocketAddress(endpoint.host(), endpoint.port()), result));
     }
     return result;
   }
 
   private static boolean isIpLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
   }
 
   private static void connect(AsynchronousSocketChannel channel, InetSocketAddress address, CompletableFuture<Boolean> result) {

@@ -72,6 +72,6 @@ final class EventQueue {
   }
 
   private static boolean before(Event a, Event b) {
-    return a.time < b.time || a.time == b.time && a.seq < b.seq;
+    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
   }
 }

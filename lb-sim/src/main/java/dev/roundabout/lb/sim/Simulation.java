@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -48,9 +47,6 @@ public final class Simulation {
   static final long DRAIN_LIMIT_NANOS = 120_000_000_000L;
   /** How long a closed-loop user waits after a failed call before its next one. */
   static final long CLOSED_LOOP_BACKOFF_NANOS = 1_000_000L;
-  private static final IOException TIMEOUT = new IOException("timeout (simulated)");
-  private static final IOException ERROR = new IOException("error answer (simulated)");
-  private static final ConnectException REFUSED = new ConnectException("connection refused (simulated)");
 
   private final Scenario scenario;
   private final Policy policy;
@@ -60,7 +56,7 @@ public final class Simulation {
   private final Server[] servers;
   private final Client[] clients;
   /** The balancers hand back the endpoint objects the registry gave them: identity is enough. */
-  private final Map<Endpoint, Server> byEndpoint = new IdentityHashMap<>();
+  private final IdentityHashMap<Endpoint, Server> byEndpoint = new IdentityHashMap<>();
   private final boolean[] present;
   private final CallLog log;
   private final Deadlines deadlines;
@@ -231,7 +227,6 @@ public final class Simulation {
   // ---------------------------------------------------------------- clients and calls
 
   private final class Client {
-    final int index;
     final SplittableRandom arrivals;
     final SplittableRandom retries;
     final SplittableRandom oracleRandom;
@@ -241,7 +236,6 @@ public final class Simulation {
     final double ratePerNano;
 
     Client(int index, SplittableRandom arrivals, SplittableRandom retries, SplittableRandom balancerRandom) {
-      this.index = index;
       this.arrivals = arrivals;
       this.retries = retries;
       this.oracleRandom = balancerRandom;
@@ -331,7 +325,7 @@ public final class Simulation {
         call.finish(outcome == Outcome.SUCCEEDED, attempt.server.index);
         return;
       }
-      RetryRules.report(lease, outcome, outcome == Outcome.NOTHING_SENT ? REFUSED : outcome == Outcome.FAILED ? ERROR : null);
+      RetryRules.report(lease, outcome, causeOf(outcome));
       lease.close();
       Next next = RetryRules.next(outcome, true);
       if (next == Next.DONE) {
@@ -357,6 +351,14 @@ public final class Simulation {
         }
       }
       call.finish(false, attempt.server.index);
+    }
+
+    private @Nullable Throwable causeOf(Outcome outcome) {
+      return switch (outcome) {
+        case NOTHING_SENT -> new ConnectException("connection refused (simulated)");
+        case FAILED -> new IOException("error answer (simulated)");
+        default -> null;
+      };
     }
 
     private @Nullable Server oracleChoice() {
@@ -552,7 +554,7 @@ public final class Simulation {
       attempt.over = true;
       Lease lease = attempt.lease;
       if (lease != null) {
-        lease.failure(TIMEOUT);
+        lease.failure(new IOException("timeout (simulated)"));
         lease.close();
       }
       call.finish(false, attempt.server.index);
