@@ -9,9 +9,12 @@ import org.jspecify.annotations.Nullable;
  * A position that advances by one per pick, modulo the length of a rotation, kept on counters
  * split into stripes (one per cache-line pair, chosen by the calling thread's id): threads on
  * different stripes never touch the same counter, so a rotation costs the same on many threads as
- * on one. Each stripe starts at a random position and advances on its own; every thread sees an
- * exact rotation, and the shares of all threads together are exact within the number of stripes
- * per cycle.
+ * on one. Every stripe starts at the same random position, drawn once from the balancer's random
+ * generator, and advances on its own; every thread sees an exact rotation, and the shares of all
+ * threads together are exact within the number of stripes per cycle. A common start makes what a
+ * single thread sees independent of the stripe its thread maps to and of the number of stripes
+ * (processors): a seeded balancer picks the same sequence on any thread of any machine, as a
+ * simulation or a test needs.
  *
  * <p>The counters outlive pickers. When the list changes, the new picker's rotation takes them over
  * and rebases every stripe so that its next position follows the last one it handed out: round
@@ -40,7 +43,7 @@ final class Rotation {
 
   /**
    * Returns a rotation of {@code length} positions that continues the rotation of {@code previous}
-   * when it is a {@link Rotating} picker, or else starts every stripe at a random position.
+   * when it is a {@link Rotating} picker, or else starts every stripe at one random position.
    */
   static Rotation continuing(@Nullable Picker previous, RandomGenerator random, long length) {
     if (previous instanceof Rotating rotating) {
@@ -49,9 +52,9 @@ final class Rotation {
     int cpus = Runtime.getRuntime().availableProcessors();
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, 2 * cpus - 1)) << 1);
     AtomicLongArray counters = new AtomicLongArray(stripes * PAD);
+    long start = random.nextLong() >>> 2; // one draw whatever the stripes; far below overflow: 2^62 picks of headroom
     for (int i = 0; i < stripes; i++) {
-      // A random start, far below overflow: 2^62 picks of headroom.
-      counters.set(i * PAD, random.nextLong() >>> 2);
+      counters.set(i * PAD, start);
     }
     return new Rotation(counters, new long[stripes], length);
   }

@@ -51,6 +51,27 @@ class RoundRobinPickerTest {
   }
 
   @Test
+  void aSeededBalancer_picksTheSameSequence_whicheverThreadPicks() throws Exception {
+    List<Endpoint> endpoints = weighted(1, 1, 1, 1, 1, 1, 1);
+    int[] expected;
+    try (LoadBalancer lb = balancer(Pickers.roundRobin(), endpoints, 11)) {
+      expected = pickIndexes(lb, endpoints, 10);
+    }
+    // Threads of different ids map to different stripes: the sequence must not depend on it.
+    for (int t = 0; t < 16; t++) {
+      int[][] picks = new int[1][];
+      Thread thread = new Thread(() -> {
+        try (LoadBalancer lb = balancer(Pickers.roundRobin(), endpoints, 11)) {
+          picks[0] = pickIndexes(lb, endpoints, 10);
+        }
+      });
+      thread.start();
+      thread.join();
+      assertThat(picks[0]).as("thread %d", thread.getId()).containsExactly(expected);
+    }
+  }
+
+  @Test
   void rotation_continuesAcrossUpdates_insteadOfRestarting() {
     List<Endpoint> abc = weighted(1, 1, 1);
     Endpoint d = PickerTesting.endpoint(3, 1);
