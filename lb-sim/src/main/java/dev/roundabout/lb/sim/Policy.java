@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How simulated clients choose a server: a real {@link LoadBalancer} with a picker (each client
  * owns one, as each process of a service would), or an oracle that sees every server's queue and
- * state (it never sends a call to a server that refuses, black-holes or fails at least half of its
- * calls), against which the pickers are judged. Oracles make one attempt per call. Immutable.
+ * state (it never sends a call to a server that refuses, black-holes or fails every call), against which the pickers are judged. Oracles make one attempt per call. Immutable.
  */
 public final class Policy {
   /** The oracles: what a balancer with global, instant knowledge would do. */

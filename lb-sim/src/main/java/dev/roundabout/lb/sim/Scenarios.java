@@ -83,7 +83,7 @@ public final class Scenarios {
   /** A server becomes {@code factor} times slower a third of the way in. */
   public static Scenario drasticSlowdown(double factor) {
     return Scenario.builder("drastic-slowdown")
-        .description("At 20 s one server becomes " + factor + "x slower and stays so; the offer is 80% of the "
+        .description("At 20 s one server becomes " + ReportFormat.number(factor) + "x slower and stays so; the offer is 80% of the "
             + "starting capacity. A picker must notice and move the load away.")
         .servers(10, SERVER)
         .clients(load(0.8, capacity(10, SERVER)))

@@ -371,7 +371,7 @@ public final class Simulation {
           continue;
         }
         Server s = servers[i];
-        if (s.refusing || s.blackHole || s.errorRate >= 0.5) {
+        if (s.refusing || s.blackHole || s.errorRate >= 1) {
           continue; // an oracle knows which servers are broken
         }
         double score = delay

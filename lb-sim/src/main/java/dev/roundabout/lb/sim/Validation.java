@@ -135,7 +135,7 @@ public final class Validation {
         .policy(Policy.picker("powerOfTwoChoices", Pickers.powerOfTwoChoices())).seed(seed).run();
     double expected = 0;
     for (int i = 1; i < 64; i++) {
-      expected += Math.pow(rho, Math.pow(2, i) - 2);
+      expected += StrictMath.pow(rho, StrictMath.pow(2, i) - 2);
     }
     return new Check("Power of two choices, 100 servers at load 0.9", "sum of rho^(2^i - 2)", expected,
         r.meanMillis() / SERVICE_MILLIS, r.calls());
