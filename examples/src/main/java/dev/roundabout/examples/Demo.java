@@ -61,6 +61,7 @@ public final class Demo {
         results.add(runOnce(options, picker, out));
       }
       DemoResult.printComparison(results, out);
+      DemoSimulation.print(DemoOptions.COMPARED, options.seed, out);
       return results.stream().allMatch(r -> r.failed == 0) ? 0 : 1;
     } catch (IOException e) {
       err.println("the demo could not start its backends: " + e);

@@ -47,6 +47,6 @@ final class DemoResult {
     for (DemoResult r : results) {
       out.printf("%-18s %8.1f %8.1f %8.1f %7d %8d %13.1f%%%n", r.picker, r.p50, r.p99, r.max, r.failed, r.retries, r.slowShare);
     }
-    out.println("(the slow backend's share while it was slow: a load-aware picker sends it less)");
+    out.println("(slow b2 share: the slow backend's share of requests while it was slow)");
   }
 }
