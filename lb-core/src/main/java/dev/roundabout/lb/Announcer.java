@@ -43,6 +43,16 @@ final class Announcer {
     }
   }
 
+  /** The source's status went from {@code previous} (null: none yet) to {@code status}. */
+  void sourceStatus(@Nullable SourceStatus previous, SourceStatus status) {
+    if (status.state() == SourceStatus.State.STALE) {
+      notifyListeners(l -> l.onSourceStale(name, status));
+    } else if (status.state() == SourceStatus.State.CURRENT && previous != null
+        && previous.state() == SourceStatus.State.STALE) {
+      notifyListeners(l -> l.onSourceCurrent(name, status));
+    }
+  }
+
   /** The balancer, which had an available endpoint, has none now. */
   void noneLeft(String message) {
     logger.warn("{}", message);

@@ -47,6 +47,12 @@ public interface EndpointSource {
   interface Listener {
     /** The source's whole current list, immutable. */
     void onEndpoints(List<Endpoint> endpoints);
+
+    /**
+     * The source's status changed (a source that follows a registry: waiting for its first list,
+     * current, stale); by default ignored. Called like {@link #onEndpoints}.
+     */
+    default void onStatus(SourceStatus status) {}
   }
 
   /** Stops the deliveries of one {@link #subscribe}. */

@@ -233,6 +233,25 @@ public final class LoadBalancer implements AutoCloseable {
     return index < 0 ? null : open(ready.states[index], ready.endpoints[index], ticker.read(), false);
   }
 
+  /**
+   * Waits until the balancer has applied its source's first list, at most {@code timeout}: for an
+   * application that wants its first calls to find endpoints when its source follows a registry
+   * (the build never waits). Returns true if the first list has been applied, false on timeout.
+   *
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitFirstList(Duration timeout) throws InterruptedException {
+    checkNotNull(timeout, "timeout");
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE;
+    }
+    return updates.awaitFirstList(nanos);
+  }
+
   /** The current full endpoint list, immutable; empty after {@link #close()}. */
   public List<Endpoint> endpoints() {
     return snapshot.all;

@@ -57,4 +57,13 @@ public interface LoadBalancerListener {
 
   /** Enough endpoints are available again ({@code available} of {@code total}): panic ended. */
   default void onPanicExited(String balancer, int available, int total) {}
+
+  /**
+   * The balancer's source cannot read its registry: the last good list stays in force (or, before
+   * the first list, picks keep failing and say why). {@code status} says since when and why.
+   */
+  default void onSourceStale(String balancer, SourceStatus status) {}
+
+  /** The balancer's source, stale before, reads its registry again. */
+  default void onSourceCurrent(String balancer, SourceStatus status) {}
 }

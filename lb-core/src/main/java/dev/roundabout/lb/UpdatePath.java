@@ -55,6 +55,8 @@ final class UpdatePath {
   private boolean firstListApplied;
   private @Nullable Picker lastPicker;
   private EndpointSource.@Nullable Subscription subscription;
+  private @Nullable SourceStatus sourceStatus;
+  private final CountDownLatch firstList = new CountDownLatch(1);
 
   UpdatePath(LoadBalancer balancer, String name, PickerFactory pickerFactory, Ticker ticker, RandomGenerator random,
       List<LoadBalancerListener> listeners, @Nullable HealthTracker tracker, int panicThreshold, long slowStartNanos,
@@ -82,7 +84,17 @@ final class UpdatePath {
     health.start(); // before the source can deliver; throws if the tracker refuses
     EndpointSource.Subscription s;
     try {
-      s = source.subscribe(this::onEndpoints);
+      s = source.subscribe(new EndpointSource.Listener() {
+        @Override
+        public void onEndpoints(List<Endpoint> endpoints) {
+          UpdatePath.this.onEndpoints(endpoints);
+        }
+
+        @Override
+        public void onStatus(SourceStatus status) {
+          updates.executeHere(() -> applyStatus(status));
+        }
+      });
     } catch (RuntimeException | Error e) {
       // No balancer reaches the caller, so nobody could close it: stop what was started (the
       // tracker and its threads) and ignore any later delivery.
@@ -141,6 +153,27 @@ final class UpdatePath {
     }
   }
 
+  /**
+   * Waits until the first list has been applied, at most {@code timeout}; true if it has.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  boolean awaitFirstList(long timeoutNanos) throws InterruptedException {
+    return firstList.await(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void applyStatus(SourceStatus status) {
+    checkInUpdatePath();
+    SourceStatus previous = sourceStatus;
+    sourceStatus = status;
+    Snapshot current = balancer.snapshot();
+    if (!firstListApplied && !current.closed) {
+      balancer.publish(current.withMessage(
+          "no available endpoint in '" + name + "' (no list yet from " + status + ")"));
+    }
+    announcer.sourceStatus(previous, status);
+  }
+
   private void onEndpoints(List<Endpoint> endpoints) {
     updates.executeHere(() -> applyEndpoints(endpoints)); // on the delivering thread when the path is idle
   }
@@ -196,6 +229,7 @@ final class UpdatePath {
     states.putAll(next);
     list = endpoints;
     firstListApplied = true;
+    firstList.countDown();
     health.endpointsChanged(endpoints, added, removed);
     announcer.listChanged(endpoints, added, removed);
     announceIfNoneLeft(wasAvailable);
