@@ -18,16 +18,45 @@ final class EndpointState {
   /** Weight of the newest sample in the latency average. */
   static final double LATENCY_EWMA_ALPHA = 0.2;
 
+  /** The default time constant of the latency estimate: 10 seconds. */
+  static final long DEFAULT_DECAY_NANOS = 10_000_000_000L;
+
   private volatile Endpoint endpoint;
   private static final VarHandle IN_FLIGHT;
+  private static final VarHandle STARTS;
 
   static {
     try {
-      IN_FLIGHT = MethodHandles.lookup().findVarHandle(EndpointState.class, "inFlight", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      IN_FLIGHT = lookup.findVarHandle(EndpointState.class, "inFlight", int.class);
+      STARTS = lookup.findVarHandle(EndpointState.class, "inFlightStarts", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /**
+   * The sum of the start times (ticker nanoseconds) of the leases open on this endpoint: with
+   * {@link #inFlight} it gives their mean age without a list. Sums of ticker values may wrap; the
+   * mean age is computed from differences, which stay right.
+   */
+  @SuppressWarnings("unused") // updated through STARTS
+  private volatile long inFlightStarts;
+
+  /**
+   * A peak-sensitive, time-decayed estimate of this endpoint's latency in nanoseconds (NaN before
+   * the first sample): a sample above it replaces it; below it, it moves toward the sample by
+   * {@code 1 - exp(-elapsed / decay)}. Failures count as at least the failure penalty. Updated with
+   * plain read-modify-writes on the outcome path: two outcomes finishing at once may lose a
+   * sample; accepted, as for the average above.
+   */
+  private volatile double latencyEstimate = Double.NaN;
+  /** When {@link #latencyEstimate} last took a sample (ticker nanoseconds). */
+  private volatile long estimateStamp;
+  /** The time constant of {@link #latencyEstimate}, set by the picker that reads it. */
+  private volatile long decayNanos = DEFAULT_DECAY_NANOS;
+  /** What a failure costs at least, in nanoseconds, set by the picker that reads it. */
+  private volatile long failurePenaltyNanos;
 
   /** Leases open on this endpoint; a field, not an AtomicInteger, so that a pick reads it in one hop. */
   @SuppressWarnings("unused") // updated through IN_FLIGHT
@@ -83,12 +112,57 @@ final class EndpointState {
     return inFlight;
   }
 
-  void acquired() {
+  void acquired(long startNanos) {
+    STARTS.getAndAdd(this, startNanos);
     IN_FLIGHT.getAndAdd(this, 1);
   }
 
-  void released() {
+  void released(long startNanos) {
     IN_FLIGHT.getAndAdd(this, -1);
+    STARTS.getAndAdd(this, -startNanos);
+  }
+
+  /**
+   * The mean age at {@code now} of the leases open on this endpoint, 0 when none is. The two
+   * fields are read apart: a lease opened or closed between the reads skews one answer.
+   */
+  long inFlightAgeNanos(long now) {
+    int n = inFlight;
+    if (n <= 0) {
+      return 0;
+    }
+    long starts = inFlightStarts;
+    long age = (now * (long) n - starts) / n; // differences of ticker values: wrapping is harmless
+    return Math.max(0, age);
+  }
+
+  /** The latency estimate in nanoseconds, NaN before the first sample. */
+  double latencyEstimate() {
+    return latencyEstimate;
+  }
+
+  /** When the latency estimate last took a sample. */
+  long estimateStamp() {
+    return estimateStamp;
+  }
+
+  /** Sets how the latency estimate learns: its time constant and the least a failure costs. */
+  void latencyModel(long decay, long failurePenalty) {
+    this.decayNanos = decay;
+    this.failurePenaltyNanos = failurePenalty;
+  }
+
+  private void observeLatency(long latencyNanos, boolean success, long now) {
+    double sample = success ? latencyNanos : Math.max(latencyNanos, failurePenaltyNanos);
+    double previous = latencyEstimate;
+    if (Double.isNaN(previous) || sample >= previous) {
+      latencyEstimate = sample; // a peak replaces the estimate at once
+    } else {
+      long elapsed = Math.max(0, now - estimateStamp);
+      double keep = dev.roundabout.lb.internal.Decay.keep(elapsed, (double) decayNanos);
+      latencyEstimate = previous * keep + sample * (1 - keep);
+    }
+    estimateStamp = now;
   }
 
   boolean silent() {
@@ -96,13 +170,14 @@ final class EndpointState {
   }
 
   /** Records an outcome; returns whether the endpoint's {@link #silent()} fact changed. */
-  boolean recordOutcome(boolean success, long latencyNanos, boolean silentNow) {
+  boolean recordOutcome(boolean success, long latencyNanos, boolean silentNow, long now) {
     boolean changed = silent != silentNow;
     if (changed) {
       silent = silentNow;
     }
     (success ? successes : failures).incrementAndGet();
     recordLatency(latencyNanos);
+    observeLatency(latencyNanos, success, now);
     return changed;
   }
 

@@ -53,8 +53,9 @@ final class HealthBridge {
   // ---- outcomes in (callers' threads) ----
 
   /** Records one call's outcome; {@code silent}: the endpoint did not answer at all. */
-  void record(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause, boolean silent) {
-    if (state.recordOutcome(success, latencyNanos, silent) && balancer.snapshot().panic) {
+  void record(EndpointState state, boolean success, long latencyNanos, @Nullable Throwable cause, boolean silent,
+      long now) {
+    if (state.recordOutcome(success, latencyNanos, silent, now) && balancer.snapshot().panic) {
       updates.requestRefresh(); // panic leaves out endpoints that do not answer: the offer may change
     }
     HealthTracker t = tracker;

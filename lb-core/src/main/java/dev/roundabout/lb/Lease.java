@@ -105,7 +105,8 @@ public final class Lease implements AutoCloseable {
     if (!STATE.compareAndSet(this, OPEN, REPORTED)) {
       return false;
     }
-    balancer.health().record(endpointState, false, balancer.ticker().read() - startNanos, cause, true);
+    long now = balancer.ticker().read();
+    balancer.health().record(endpointState, false, now - startNanos, cause, true, now);
     return true;
   }
 
@@ -131,7 +132,7 @@ public final class Lease implements AutoCloseable {
         return;
       }
     } while (!STATE.compareAndSet(this, current, CLOSED));
-    endpointState.released();
+    endpointState.released(startNanos);
     if (trial && current == OPEN) {
       balancer.health().releaseTrial(endpoint); // a trial call that ended without an outcome
     }
@@ -146,7 +147,8 @@ public final class Lease implements AutoCloseable {
     if (!STATE.compareAndSet(this, OPEN, REPORTED)) {
       return false;
     }
-    balancer.health().record(endpointState, success, balancer.ticker().read() - startNanos, cause, false);
+    long now = balancer.ticker().read();
+    balancer.health().record(endpointState, success, now - startNanos, cause, false, now);
     return true;
   }
 

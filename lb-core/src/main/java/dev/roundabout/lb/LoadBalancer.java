@@ -180,7 +180,7 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private Lease open(EndpointState state, Endpoint endpoint, long now, boolean trial) {
-    state.acquired();
+    state.acquired(now);
     return new Lease(this, state, endpoint, now, trial);
   }
 

@@ -107,6 +107,147 @@ public final class Pickers {
   }
 
   /**
+   * Peak EWMA, as Finagle and Linkerd publish it: two distinct endpoints at random, and the one with
+   * the lower {@code latency x (inFlight + 1) / weight}. The latency estimate takes any sample above
+   * it at once, follows lower samples with time constant {@code decay} (default 10 s), and decays
+   * toward zero between samples, as Finagle reads its cost. The reference latency-aware picker; see
+   * {@link #adaptive()} for the library's own. Every latency measure is kept per endpoint across
+   * snapshots and updated on the outcome path.
+   */
+  public static PeakEwmaFactory peakEwma() {
+    return PeakEwmaFactory.DEFAULT;
+  }
+
+  /**
+   * The library's latency-aware picker, and the one to use when servers or requests are not alike.
+   * From what this client sees of each endpoint, the expected delay of a new call is
+   * {@code max(latency estimate, mean age of its calls in flight) x (inFlight + 1) / weight}: the
+   * estimate takes a slower sample at once and follows faster ones with time constant
+   * {@code decay}; a failure counts as at least {@code failurePenalty}, so that an endpoint that
+   * fails fast never looks fast; the age of calls still in flight makes an endpoint that stopped
+   * answering look slow before any answer comes back; and between samples an estimate drifts
+   * toward the pool's mean, never toward zero, so that an endpoint that was slow is tried again as
+   * an average one, never flooded. Pools up to 32 endpoints are scanned for the least delay;
+   * larger ones compare random candidates. Slow start, panic and health work as with every picker.
+   */
+  public static AdaptiveFactory adaptive() {
+    return AdaptiveFactory.DEFAULT;
+  }
+
+  /** {@link #peakEwma()} with options. Immutable; each option returns a new factory. */
+  public static final class PeakEwmaFactory implements PickerFactory {
+    /** The default time constant of the latency estimate: 10 seconds. */
+    public static final java.time.Duration DEFAULT_DECAY = java.time.Duration.ofSeconds(10);
+
+    static final PeakEwmaFactory DEFAULT = new PeakEwmaFactory(DEFAULT_DECAY.toNanos());
+
+    private final long decayNanos;
+    private final PickerFactory delegate;
+
+    private PeakEwmaFactory(long decayNanos) {
+      this.decayNanos = decayNanos;
+      this.delegate = BuiltinPickers.peakEwma(decayNanos);
+    }
+
+    /**
+     * Sets the time constant of the latency estimate; default 10 s.
+     *
+     * @throws IllegalArgumentException if {@code decay} is not between 1 ms and 1 hour
+     */
+    public PeakEwmaFactory decay(java.time.Duration decay) {
+      return new PeakEwmaFactory(checkDecay(decay));
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "peakEwma(decay=" + java.time.Duration.ofNanos(decayNanos) + ")";
+    }
+  }
+
+  /** {@link #adaptive()} with options. Immutable; each option returns a new factory. */
+  public static final class AdaptiveFactory implements PickerFactory {
+    /** The default time constant of the latency estimate: 10 seconds. */
+    public static final java.time.Duration DEFAULT_DECAY = java.time.Duration.ofSeconds(10);
+    /** The default least cost of a failure: 1 second. */
+    public static final java.time.Duration DEFAULT_FAILURE_PENALTY = java.time.Duration.ofSeconds(1);
+
+    static final AdaptiveFactory DEFAULT =
+        new AdaptiveFactory(DEFAULT_DECAY.toNanos(), DEFAULT_FAILURE_PENALTY.toNanos(), Integer.MAX_VALUE);
+
+    private final long decayNanos;
+    private final long failurePenaltyNanos;
+    private final int candidates;
+    private final PickerFactory delegate;
+
+    private AdaptiveFactory(long decayNanos, long failurePenaltyNanos, int candidates) {
+      this.decayNanos = decayNanos;
+      this.failurePenaltyNanos = failurePenaltyNanos;
+      this.candidates = candidates;
+      this.delegate = BuiltinPickers.adaptive(decayNanos, failurePenaltyNanos, candidates);
+    }
+
+    /**
+     * Sets the time constant of the latency estimate; default 10 s.
+     *
+     * @throws IllegalArgumentException if {@code decay} is not between 1 ms and 1 hour
+     */
+    public AdaptiveFactory decay(java.time.Duration decay) {
+      return new AdaptiveFactory(checkDecay(decay), failurePenaltyNanos, candidates);
+    }
+
+    /**
+     * Sets the least a failure costs, as a latency; default 1 s.
+     *
+     * @throws IllegalArgumentException if {@code penalty} is negative or above 1 hour
+     */
+    public AdaptiveFactory failurePenalty(java.time.Duration penalty) {
+      checkNotNull(penalty, "penalty");
+      if (penalty.isNegative() || penalty.compareTo(java.time.Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("failurePenalty: " + penalty + " (expected: 0 to PT1H)");
+      }
+      return new AdaptiveFactory(decayNanos, penalty.toNanos(), candidates);
+    }
+
+    /**
+     * Compares {@code count} endpoints drawn at random instead of scanning small pools (2: the
+     * power of two choices over expected delays).
+     *
+     * @throws IllegalArgumentException if {@code count} is below 2
+     */
+    public AdaptiveFactory candidates(int count) {
+      if (count < 2) {
+        throw new IllegalArgumentException("candidates: " + count + " (expected: 2 or more)");
+      }
+      return new AdaptiveFactory(decayNanos, failurePenaltyNanos, count);
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "adaptive(decay=" + java.time.Duration.ofNanos(decayNanos) + ", failurePenalty="
+          + java.time.Duration.ofNanos(failurePenaltyNanos)
+          + (candidates == Integer.MAX_VALUE ? "" : ", candidates=" + candidates) + ")";
+    }
+  }
+
+  private static long checkDecay(java.time.Duration decay) {
+    checkNotNull(decay, "decay");
+    if (decay.compareTo(java.time.Duration.ofMillis(1)) < 0 || decay.compareTo(java.time.Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("decay: " + decay + " (expected: PT0.001S to PT1H)");
+    }
+    return decay.toNanos();
+  }
+
+  /**
    * {@link #ringHash()} with options. Immutable; each option returns a new factory.
    */
   public static final class RingHashFactory implements PickerFactory {

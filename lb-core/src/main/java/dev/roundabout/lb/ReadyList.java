@@ -1,5 +1,6 @@
 package dev.roundabout.lb;
 
+import dev.roundabout.lb.internal.LatencyView;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe once published. {@link #previous} is set only while the factory runs, then
  * cleared, so that pickers do not chain every earlier picker in memory.
  */
-final class ReadyList implements ReadyEndpoints {
+final class ReadyList implements ReadyEndpoints, LatencyView {
   private final String balancerName;
   final EndpointState[] states;
   final Endpoint[] endpoints;
@@ -115,6 +116,28 @@ final class ReadyList implements ReadyEndpoints {
   @Override
   public int inFlight(int index) {
     return states[index].inFlight();
+  }
+
+  @Override
+  public double latencyEstimate(int index) {
+    return states[index].latencyEstimate();
+  }
+
+  @Override
+  public long estimateStamp(int index) {
+    return states[index].estimateStamp();
+  }
+
+  @Override
+  public long inFlightAgeNanos(int index, long now) {
+    return states[index].inFlightAgeNanos(now);
+  }
+
+  @Override
+  public void latencyModel(long decayNanos, long failurePenaltyNanos) {
+    for (EndpointState state : states) {
+      state.latencyModel(decayNanos, failurePenaltyNanos);
+    }
   }
 
   @Override

@@ -35,6 +35,8 @@ class PickerContractTest {
         Arguments.of("ringHash(pointsPerWeight=512, ringSize=1048576)", Pickers.ringHash()),
         Arguments.of("maglev(tableSize=65537)", Pickers.maglev()),
         Arguments.of("rendezvous()", Pickers.rendezvous()),
+        Arguments.of("peakEwma(decay=PT10S)", Pickers.peakEwma()),
+        Arguments.of("adaptive(decay=PT10S, failurePenalty=PT1S)", Pickers.adaptive()),
         Arguments.of(
             "ringHash(pointsPerWeight=64, ringSize=4096, boundedLoad=1.25)",
             Pickers.ringHash().pointsPerWeight(64).ringSize(4096).boundedLoad(1.25)),

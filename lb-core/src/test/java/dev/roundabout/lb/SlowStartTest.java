@@ -32,7 +32,9 @@ class SlowStartTest {
         Arguments.of("leastConnections", Pickers.leastConnections()),
         Arguments.of("maglev", Pickers.maglev()),
         Arguments.of("rendezvous", Pickers.rendezvous()),
-        Arguments.of("weightedRandom", Pickers.weightedRandom()));
+        Arguments.of("weightedRandom", Pickers.weightedRandom()),
+        Arguments.of("peakEwma", Pickers.peakEwma()),
+        Arguments.of("adaptive", Pickers.adaptive()));
   }
 
   private static List<Endpoint> pool(int count) {

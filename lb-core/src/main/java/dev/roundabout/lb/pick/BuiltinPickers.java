@@ -4,6 +4,7 @@ import static dev.roundabout.lb.internal.Preconditions.checkArgument;
 import static dev.roundabout.lb.internal.Preconditions.checkInRange;
 
 import dev.roundabout.lb.PickerFactory;
+import dev.roundabout.lb.ReadyEndpoints;
 
 /**
  * The built-in picker factories, for {@code dev.roundabout.lb.Pickers}; not part of the API (this
@@ -40,6 +41,27 @@ public final class BuiltinPickers {
   /** See {@link PowerOfTwoChoicesPicker}. */
   public static PickerFactory powerOfTwoChoices() {
     return PowerOfTwoChoicesPicker.FACTORY;
+  }
+
+  /**
+   * See {@link PeakEwmaPicker}. The list must be the balancer's own (it shows the latencies);
+   * {@code decayNanos} positive.
+   */
+  public static PickerFactory peakEwma(long decayNanos) {
+    return ready -> new PeakEwmaPicker(latencyAware(ready), decayNanos);
+  }
+
+  /** See {@link AdaptivePicker}; {@code candidates} of 2 or more, or {@link Integer#MAX_VALUE} to scan. */
+  public static PickerFactory adaptive(long decayNanos, long failurePenaltyNanos, int candidates) {
+    return ready -> new AdaptivePicker(latencyAware(ready), decayNanos, failurePenaltyNanos, candidates);
+  }
+
+  private static ReadyEndpoints latencyAware(ReadyEndpoints ready) {
+    if (!(ready instanceof dev.roundabout.lb.internal.LatencyView)) {
+      throw new IllegalArgumentException("ready: " + ready
+          + " (expected: the ready list of a LoadBalancer, which keeps each endpoint's latency)");
+    }
+    return ready;
   }
 
   /** The default number of ring points per unit of weight of {@link #ringHash}. */

@@ -64,7 +64,9 @@ public final class Policy {
         picker("powerOfTwoChoices", Pickers.powerOfTwoChoices()),
         picker("ringHash", Pickers.ringHash()),
         picker("maglev", Pickers.maglev()),
-        picker("rendezvous", Pickers.rendezvous()));
+        picker("rendezvous", Pickers.rendezvous()),
+        picker("peakEwma", Pickers.peakEwma()),
+        picker("adaptive", Pickers.adaptive()));
   }
 
   /** Both oracles. */

@@ -59,7 +59,7 @@ class ReportCommandTest {
   @Test
   void anUnknownPicker_isNamed_withTheKnownOnes() {
     assertUsageError("--pickers: \"fastest\" (expected: one of roundRobin, weightedRoundRobin, random, weightedRandom, "
-        + "leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous)",
+        + "leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive)",
         "--scenario", "simplest", "--pickers", "roundRobin,fastest");
   }
 

@@ -62,6 +62,55 @@ class ScenarioFindingsTest {
   }
 
   @Test
+  void linkerdsCase_adaptiveKeeps9995PercentWithinTheTimeout_andPeakEwmaItsPublished999() {
+    Scenario linkerd = Scenarios.linkerd();
+    double adaptive = run(linkerd, Policy.builtIn("adaptive")).successRate();
+    double peakEwma = run(linkerd, Policy.builtIn("peakEwma")).successRate();
+    double roundRobin = run(linkerd, Policy.builtIn("roundRobin")).successRate();
+
+    assertThat(adaptive).as("seed %d: adaptive", SEED).isGreaterThanOrEqualTo(0.9995);
+    assertThat(peakEwma).as("seed %d: peakEwma", SEED).isGreaterThanOrEqualTo(0.999);
+    assertThat(roundRobin).as("seed %d: roundRobin", SEED).isLessThan(0.97);
+  }
+
+  @Test
+  void fastFailuresWithoutDetection_adaptiveSendsTheFailingServerLessThanItsShare_andLosesNoCall() {
+    Scenario scenario = Scenario.builder("fast-failures-no-detection")
+        .servers(10, Scenarios.SERVER)
+        .clients(ClientSpec.openLoop(20, 800))
+        .duration(SHORT)
+        .at(Duration.ofSeconds(2), c -> c.errors(0, 1, true))
+        .build();
+    SimulationResult adaptive = run(scenario, Policy.builtIn("adaptive"));
+    SimulationResult peakEwma = run(scenario, Policy.builtIn("peakEwma"));
+
+    assertThat(adaptive.successRate()).as("seed %d", SEED).isGreaterThanOrEqualTo(0.999);
+    assertThat(share(adaptive, 0)).as("seed %d: the failing server's share under adaptive", SEED).isLessThan(0.1);
+    assertThat(share(peakEwma, 0)).as("seed %d: under peakEwma, a fast failure looks fast", SEED)
+        .isGreaterThan(share(adaptive, 0));
+  }
+
+  private static double share(SimulationResult result, int server) {
+    long[] attempts = result.attemptsPerServer();
+    long total = 0;
+    for (long a : attempts) {
+      total += a;
+    }
+    return attempts[server] / (double) total;
+  }
+
+  @Test
+  void adaptive_beatsPeakEwmaAndLeastConnections_onTheSlowAndMixedPools() {
+    for (Scenario scenario : List.of(shortened(Scenarios.oneSlowServer(0.1)), shortened(Scenarios.heterogeneous()))) {
+      double adaptive = run(scenario, Policy.builtIn("adaptive")).percentileMillis(0.99);
+      double peakEwma = run(scenario, Policy.builtIn("peakEwma")).percentileMillis(0.99);
+      double leastConnections = run(scenario, Policy.builtIn("leastConnections")).percentileMillis(0.99);
+      assertThat(adaptive).as("seed %d: %s p99, peakEwma %s, leastConnections %s", SEED, scenario, peakEwma,
+          leastConnections).isLessThan(peakEwma).isLessThan(leastConnections);
+    }
+  }
+
+  @Test
   void coldStart_theNewcomerTakesLessThanItsShare_whileSlowStartRuns() {
     Scenario scenario = Scenarios.coldStart(0.2);
     SimulationResult result = run(scenario, Policy.builtIn("roundRobin"));

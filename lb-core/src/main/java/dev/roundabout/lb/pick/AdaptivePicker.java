@@ -1,0 +1,149 @@
+package dev.roundabout.lb.pick;
+
+import dev.roundabout.lb.PickContext;
+import dev.roundabout.lb.Picker;
+import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.Ticker;
+import dev.roundabout.lb.internal.Decay;
+import dev.roundabout.lb.internal.LatencyView;
+import java.util.random.RandomGenerator;
+
+/**
+ * The library's latency-aware picker, from what one client sees of each endpoint: its latency
+ * estimate (peak-sensitive, decaying), the mean age of its calls in flight (an endpoint that has
+ * stopped answering looks slow before any answer comes back), its calls in flight, and its failures
+ * (a failure costs at least the failure penalty, so an endpoint that fails fast never looks fast).
+ *
+ * <p>An endpoint's expected delay is {@code max(estimate, age) x (inFlight + 1) / weight}. Between
+ * samples an estimate drifts toward the reference (the mean estimate of the endpoints compared), not
+ * toward zero: an endpoint that was slow is tried again as an average one after a while, never as
+ * the best one, so clients do not flood it. The drift's time constant is the pool's own time scale,
+ * {@link #AGING} times the reference, at most {@code decay}: knowledge of an endpoint is as old as
+ * a few of its calls, whatever the latencies' scale, and any decay from seconds up behaves alike.
+ * An endpoint without a sample counts as the reference. Pools up to {@link #SCAN_LIMIT} endpoints are scanned
+ * for the least delay; larger ones compare {@code candidates} endpoints drawn at random.
+ */
+final class AdaptivePicker implements Picker {
+  /** The largest pool scanned in full. */
+  static final int SCAN_LIMIT = 32;
+  /** How many typical call durations an estimate takes to drift most of the way to the reference. */
+  static final double AGING = 5;
+
+  private final ReadyEndpoints ready;
+  private final LatencyView latencies;
+  private final RandomGenerator random;
+  private final Ticker ticker;
+  private final int[] weights;
+  private final double decayNanos;
+  private final int candidates;
+  private final boolean ramping;
+
+  AdaptivePicker(ReadyEndpoints ready, long decayNanos, long failurePenaltyNanos, int candidates) {
+    this.ready = ready;
+    this.latencies = (LatencyView) ready;
+    this.random = ready.random();
+    this.ticker = ready.ticker();
+    this.weights = Loads.weights(ready);
+    this.decayNanos = decayNanos;
+    this.candidates = candidates;
+    this.ramping = ready.ramping();
+    latencies.latencyModel(decayNanos, failurePenaltyNanos);
+  }
+
+  @Override
+  public int pick(PickContext context) {
+    int n = weights.length;
+    if (n == 1) {
+      return 0;
+    }
+    long now = ticker.read();
+    return n <= SCAN_LIMIT && candidates >= n ? scan(n, now) : sample(n, now);
+  }
+
+  /** The least expected delay over every endpoint, ties at random. */
+  private int scan(int n, long now) {
+    double reference = reference(0, n);
+    int best = -1;
+    double bestCost = Double.MAX_VALUE;
+    int ties = 0;
+    int start = random.nextInt(n);
+    for (int k = 0; k < n; k++) {
+      int i = start + k < n ? start + k : start + k - n;
+      if (ramping && !ready.admit(i)) {
+        continue;
+      }
+      double cost = cost(i, reference, now);
+      if (cost < bestCost) {
+        best = i;
+        bestCost = cost;
+        ties = 1;
+      } else if (cost == bestCost && random.nextInt(++ties) == 0) {
+        best = i;
+      }
+    }
+    return best >= 0 ? best : start;
+  }
+
+  /**
+   * The least expected delay of {@code candidates} endpoints drawn at random (two distinct ones
+   * first; more may repeat), among those slow start admits when it can.
+   */
+  private int sample(int n, long now) {
+    int a = random.nextInt(n);
+    int b = random.nextInt(n - 1);
+    if (b >= a) {
+      b++;
+    }
+    int k = Math.min(candidates, n);
+    double reference = mean(a, b);
+    int best = a;
+    double bestCost = cost(a, reference, now);
+    for (int c = 1; c < k; c++) {
+      int i = c == 1 ? b : random.nextInt(n);
+      double cost = cost(i, reference, now);
+      if (cost < bestCost || (ramping && !ready.admit(best))) {
+        best = i;
+        bestCost = cost;
+      }
+    }
+    return best;
+  }
+
+  /** The mean estimate of the sampled endpoints among {@code [from, to)}, 0 if none has one. */
+  private double reference(int from, int to) {
+    double sum = 0;
+    int count = 0;
+    for (int i = from; i < to; i++) {
+      double e = latencies.latencyEstimate(i);
+      if (!Double.isNaN(e)) {
+        sum += e;
+        count++;
+      }
+    }
+    return count == 0 ? 0 : sum / count;
+  }
+
+  private double mean(int a, int b) {
+    double ea = latencies.latencyEstimate(a);
+    double eb = latencies.latencyEstimate(b);
+    if (Double.isNaN(ea)) {
+      return Double.isNaN(eb) ? 0 : eb;
+    }
+    return Double.isNaN(eb) ? ea : (ea + eb) / 2;
+  }
+
+  private double cost(int i, double reference, long now) {
+    double estimate = latencies.latencyEstimate(i);
+    double expected;
+    if (Double.isNaN(estimate)) {
+      expected = reference;
+    } else {
+      // Knowledge ages on the pool's own time scale: a few typical call durations, at most decay.
+      double tau = reference > 0 ? Math.min(decayNanos, AGING * reference) : decayNanos;
+      double keep = Decay.keep(now - latencies.estimateStamp(i), tau);
+      expected = reference + (estimate - reference) * keep;
+    }
+    double age = latencies.inFlightAgeNanos(i, now);
+    return Math.max(expected, age) * (ready.inFlight(i) + 1) / weights[i];
+  }
+}
