@@ -21,11 +21,14 @@ import java.util.random.RandomGenerator;
  * {@link #AGING} times the reference, at most {@code decay}: knowledge of an endpoint is as old as
  * a few of its calls, whatever the latencies' scale, and any decay from seconds up behaves alike.
  * An endpoint without a sample counts as the reference. Pools up to {@link #SCAN_LIMIT} endpoints are scanned
- * for the least delay; larger ones compare {@code candidates} endpoints drawn at random.
+ * for the least delay; larger ones compare {@code candidates} endpoints drawn at random (by default
+ * {@link #LARGE_POOL_CANDIDATES}).
  */
 final class AdaptivePicker implements Picker {
   /** The largest pool scanned in full. */
   static final int SCAN_LIMIT = 32;
+  /** How many random candidates a larger pool compares when no count is set. */
+  static final int LARGE_POOL_CANDIDATES = 2;
   /** How many typical call durations an estimate takes to drift most of the way to the reference. */
   static final double AGING = 5;
 
@@ -94,7 +97,7 @@ final class AdaptivePicker implements Picker {
     if (b >= a) {
       b++;
     }
-    int k = Math.min(candidates, n);
+    int k = Math.min(candidates == Integer.MAX_VALUE ? LARGE_POOL_CANDIDATES : candidates, n);
     double reference = mean(a, b);
     int best = a;
     double bestCost = cost(a, reference, now);
