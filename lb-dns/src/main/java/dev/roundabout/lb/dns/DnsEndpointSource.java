@@ -116,12 +116,20 @@ public final class DnsEndpointSource extends RegistrySource {
     this.port = b.port;
     this.servers = b.servers;
     this.timeout = b.timeout;
-    this.minTtlNanos = b.minTtl.toNanos();
-    this.maxTtlNanos = b.maxTtl.toNanos();
+    this.minTtlNanos = saturatedNanos(b.minTtl);
+    this.maxTtlNanos = saturatedNanos(b.maxTtl);
     Duration firstRetry = b.minTtl.compareTo(Duration.ofSeconds(1)) < 0 ? b.minTtl : Duration.ofSeconds(1);
     this.backoff = b.backoff != null ? b.backoff : Backoff.exponential(firstRetry, b.minTtl);
     this.givenScheduler = b.scheduler;
     this.random = b.random;
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**

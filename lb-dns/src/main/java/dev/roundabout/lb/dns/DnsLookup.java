@@ -80,7 +80,13 @@ final class DnsLookup {
 
   DnsLookup(Questions questions, Duration timeout) {
     this.questions = questions;
-    this.waitNanos = timeout.multipliedBy(2L * questions.servers().size()).plus(SLACK).toNanos();
+    long nanos;
+    try {
+      nanos = timeout.multipliedBy(2L * questions.servers().size()).plus(SLACK).toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE; // a timeout of centuries: wait as long as dnsjava does
+    }
+    this.waitNanos = nanos;
   }
 
   /** The addresses of {@code name}, each an endpoint on {@code port} of weight 1. */
