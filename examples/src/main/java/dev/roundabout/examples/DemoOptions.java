@@ -12,15 +12,17 @@ final class DemoOptions {
   static final String USAGE =
       "usage: demo [--picker NAME] [--duration 20s] [--clients N] [--seed N] [--compare]\n"
           + "  --picker    a Pickers method: roundRobin, weightedRoundRobin, random, weightedRandom,\n"
-          + "              leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous (default powerOfTwoChoices)\n"
+          + "              leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive\n"
+          + "              (default adaptive, the best general choice in lb-sim's report)\n"
           + "  --duration  how long the script runs, such as 20s, 5000ms or 1m (1s to 10m, default 20s)\n"
           + "  --clients   concurrent client threads (1 to 64, default 8)\n"
           + "  --seed      randomness of the balancer (default 1)\n"
           + "  --compare   run the script under several pickers and print them side by side\n";
 
-  static final List<String> COMPARED = List.of("roundRobin", "random", "leastConnections", "powerOfTwoChoices");
+  static final List<String> COMPARED =
+      List.of("roundRobin", "random", "leastConnections", "powerOfTwoChoices", "peakEwma", "adaptive");
 
-  String picker = "powerOfTwoChoices";
+  String picker = "adaptive";
   Duration duration = Duration.ofSeconds(20);
   int clients = 8;
   long seed = 1;

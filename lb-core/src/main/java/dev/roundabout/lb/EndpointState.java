@@ -146,6 +146,11 @@ final class EndpointState {
     return estimateStamp;
   }
 
+  /** Drops the latency estimate: the next sample starts it afresh. */
+  void forgetLatency() {
+    latencyEstimate = Double.NaN;
+  }
+
   /** Sets how the latency estimate learns: its time constant and the least a failure costs. */
   void latencyModel(long decay, long failurePenalty) {
     this.decayNanos = decay;

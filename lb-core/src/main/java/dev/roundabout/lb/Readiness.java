@@ -201,6 +201,10 @@ final class Readiness {
   void commit(EndpointState[] states) {
     for (int i = 0; i < states.length; i++) {
       EndpointState state = states[i];
+      EndpointHealth before = state.health();
+      if (before != null && before != EndpointHealth.AVAILABLE && health[i] == EndpointHealth.AVAILABLE) {
+        state.forgetLatency(); // back from ejection or failed checks: judged afresh, not by its old failures
+      }
       state.health(health[i]);
       state.ramping = ramping[i];
       state.rampStartNanos = rampStart[i];
