@@ -15,6 +15,10 @@ import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.NoAvailableEndpointException;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.SourceStatus;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -277,9 +281,14 @@ class ZooKeeperEndpointSourceIntegrationTest {
     Set<Thread> before = ZooKeeperTesting.liveThreads();
 
     source = ZooKeeperEndpointSource.builder(curator, service).build();
+    assertThat(ZooKeeperTesting.liveThreads()).isEqualTo(before); // the build starts nothing
     LoadBalancer lb = LoadBalancer.builder(service).source(source).executor(Runnable::run).build();
     awaitEndpoints(lb, Endpoint.of("127.0.0.1", 9001));
-    assertThat(ZooKeeperTesting.threadsNamed("roundabout-zookeeper-" + service)).hasSize(1);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.getName().startsWith("roundabout-zookeeper-"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.getName()).isEqualTo("roundabout-zookeeper-" + service))
+        .satisfies(t -> assertThat(t.isDaemon()).isTrue());
     lb.close();
 
     await().pollInSameThread().atMost(WAIT).untilAsserted(() -> {
@@ -291,4 +300,25 @@ class ZooKeeperEndpointSourceIntegrationTest {
     assertThat(curator.getChildren().forPath("/services/" + service)).containsExactly("a");
   }
 
+
+  @Test
+  void theReadmeExample_works() throws Exception {
+    discovery("/services").registerService(instance("orders", "a", 9001, InstanceDetails.of(3, "eu-west-1a")));
+
+    // readme:begin
+    ZooKeeperEndpointSource source = ZooKeeperEndpointSource.builder(curator, "orders").basePath("/services").build();
+    LoadBalancer lb = LoadBalancer.builder("orders").source(source).build();
+    lb.awaitFirstList(Duration.ofSeconds(5));  // optional: the build never waits for ZooKeeper
+    Endpoint endpoint = lb.pick();
+    lb.close();                                 // stops the source and its thread; curator stays open
+    // readme:end
+
+    assertThat(endpoint).isEqualTo(Endpoint.builder("127.0.0.1", 9001).weight(3).zone("eu-west-1a").build());
+    assertThat(curator.getState()).isEqualTo(CuratorFrameworkState.STARTED);
+    String test = Files.readString(
+        Path.of("src/test/java/dev/roundabout/lb/zookeeper/ZooKeeperEndpointSourceIntegrationTest.java"), StandardCharsets.UTF_8);
+    String block = test.substring(test.indexOf("// readme:begin\n") + "// readme:begin\n".length(), test.indexOf("    // readme:end"))
+        .replaceAll("(?m)^    ", "");
+    assertThat(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8)).contains("```java\n" + block + "```\n");
+  }
 }
