@@ -59,16 +59,20 @@ public final class Pickers {
 
   /**
    * Least connections: the endpoint with the lowest {@code (inFlight + 1) / weight}, ties broken at
-   * random. Reads every endpoint's in-flight count, O(n) per pick; prefer
-   * {@link #powerOfTwoChoices()} for large pools.
+   * random; when that endpoint has no call in flight, one of the endpoints with none, drawn in
+   * proportion to weight, so that clients with no call in flight do not all pick the heaviest.
+   * Reads every endpoint's in-flight count, O(n) per pick; prefer {@link #powerOfTwoChoices()} for
+   * large pools.
    */
   public static PickerFactory leastConnections() {
     return BuiltinPickers.leastConnections();
   }
 
   /**
-   * Power of two choices: two distinct endpoints at random, and the one with the lower
-   * {@code (inFlight + 1) / weight}. O(1) per pick, and nearly as good as least connections.
+   * Power of two choices: two distinct endpoints at random (in proportion to weight when weights
+   * differ), and the one with the lower {@code (inFlight + 1) / weight}; when both have no call in
+   * flight, the first drawn, so that clients with no call in flight do not all pick the heavier
+   * one. O(1) per pick (O(log n) with unequal weights), and nearly as good as least connections.
    */
   public static PickerFactory powerOfTwoChoices() {
     return BuiltinPickers.powerOfTwoChoices();
@@ -121,7 +125,8 @@ public final class Pickers {
   /**
    * The library's latency-aware picker, and the one to use when servers or requests are not alike.
    * From what this client sees of each endpoint, the expected delay of a new call is
-   * {@code max(latency estimate, mean age of its calls in flight) x (inFlight + 1) / weight}: the
+   * {@code max(latency estimate, mean age of its calls in flight) x (inFlight + 1)} (weights do not
+   * divide it: latencies already tell fast endpoints from slow ones): the
    * estimate takes a slower sample at once and follows faster ones with time constant
    * {@code decay}; a failure counts as at least {@code failurePenalty}, so that an endpoint that
    * fails fast never looks fast; the age of calls still in flight makes an endpoint that stopped

@@ -14,7 +14,9 @@ import java.util.random.RandomGenerator;
  * stopped answering looks slow before any answer comes back), its calls in flight, and its failures
  * (a failure costs at least the failure penalty, so an endpoint that fails fast never looks fast).
  *
- * <p>An endpoint's expected delay is {@code max(estimate, age) x (inFlight + 1) / weight}. Between
+ * <p>An endpoint's expected delay is {@code max(estimate, age) x (inFlight + 1)}. Weights do not
+ * divide it: latencies already tell a fast endpoint from a slow one, and dividing by weight would
+ * send every client with no call in flight to the heaviest endpoints. Between
  * samples an estimate drifts toward the reference (the mean estimate of the endpoints compared), not
  * toward zero: an endpoint that was slow is tried again as an average one after a while, never as
  * the best one, so clients do not flood it. The drift's time constant is the pool's own time scale,
@@ -147,6 +149,6 @@ final class AdaptivePicker implements Picker {
       expected = reference + (estimate - reference) * keep;
     }
     double age = latencies.inFlightAgeNanos(i, now);
-    return Math.max(expected, age) * (ready.inFlight(i) + 1) / weights[i];
+    return Math.max(expected, age) * (ready.inFlight(i) + 1);
   }
 }

@@ -4,6 +4,7 @@ import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
+import java.util.random.RandomGenerator;
 
 /**
  * Least connections: the endpoint whose load after taking this call, {@code (inFlight + 1) /
@@ -21,11 +22,13 @@ final class LeastConnectionsPicker implements Picker {
   private final ReadyEndpoints ready;
   private final int[] weights;
   private final boolean ramping; // an endpoint in slow start: fixed for this snapshot
+  private final boolean uniform; // every weight equal: ties are broken by the random start
 
   private LeastConnectionsPicker(ReadyEndpoints ready) {
     this.ready = ready;
     this.weights = Loads.weights(ready);
     this.ramping = ready.ramping();
+    this.uniform = Loads.uniform(weights);
   }
 
   @Override
@@ -34,20 +37,37 @@ final class LeastConnectionsPicker implements Picker {
     if (n == 1) {
       return 0;
     }
-    int start = ready.random().nextInt(n);
+    RandomGenerator random = ready.random();
+    int start = random.nextInt(n);
     int best = -1;
     int bestLoad = 0;
     int bestWeight = 1;
+    int idle = -1; // among endpoints with no call in flight, one drawn in proportion to weight
+    long idleWeights = 0;
     int i = start;
     for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
-      int load = ready.inFlight(i) + 1;
-      if ((best < 0 || Loads.lighter(load, weights[i], bestLoad, bestWeight))
-          && (!ramping || ready.admit(i))) { // slow start: a ramping endpoint competes only when admitted
+      if (ramping && !ready.admit(i)) {
+        continue; // slow start: a ramping endpoint competes only when admitted
+      }
+      int inFlight = ready.inFlight(i);
+      int load = inFlight + 1;
+      if (best < 0 || Loads.lighter(load, weights[i], bestLoad, bestWeight)) {
         best = i;
         bestLoad = load;
         bestWeight = weights[i];
       }
+      if (inFlight == 0 && !uniform) {
+        idleWeights += weights[i];
+        if (random.nextLong(idleWeights) < weights[i]) {
+          idle = i;
+        }
+      }
     }
-    return best >= 0 ? best : start;
+    if (best < 0) {
+      return start;
+    }
+    // When the lightest endpoint is idle, weights bias the choice among the idle ones instead of
+    // deciding it: every client with no call in flight would otherwise pick the heaviest endpoint.
+    return bestLoad == 1 && idle >= 0 ? idle : best;
   }
 }

@@ -19,4 +19,25 @@ final class Loads {
     }
     return weights;
   }
+
+  /** Whether every weight is the same. */
+  static boolean uniform(int[] weights) {
+    for (int w : weights) {
+      if (w != weights[0]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The running sums of {@code weights}. */
+  static long[] cumulative(int[] weights) {
+    long[] sums = new long[weights.length];
+    long sum = 0;
+    for (int i = 0; i < weights.length; i++) {
+      sum += weights[i];
+      sums[i] = sum;
+    }
+    return sums;
+  }
 }

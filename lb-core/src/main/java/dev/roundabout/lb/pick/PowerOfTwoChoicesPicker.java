@@ -5,6 +5,7 @@ import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Power of two choices (Mitzenmacher): two distinct endpoints drawn at random, and the one whose
@@ -21,12 +22,30 @@ final class PowerOfTwoChoicesPicker implements Picker {
   private final RandomGenerator random;
   private final int[] weights;
   private final boolean ramping; // an endpoint in slow start: fixed for this snapshot
+  /** Running sums of the weights when they differ, null when they are all equal. */
+  private final long @Nullable [] cumulative;
 
   private PowerOfTwoChoicesPicker(ReadyEndpoints ready) {
     this.ready = ready;
     this.random = ready.random();
     this.weights = Loads.weights(ready);
     this.ramping = ready.ramping();
+    this.cumulative = Loads.uniform(weights) ? null : Loads.cumulative(weights);
+  }
+
+  private int drawWeighted(long[] sums) {
+    long x = random.nextLong(sums[sums.length - 1]);
+    int lo = 0;
+    int hi = sums.length - 1;
+    while (lo < hi) { // the first running sum above x
+      int mid = (lo + hi) >>> 1;
+      if (sums[mid] > x) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   @Override
@@ -35,12 +54,32 @@ final class PowerOfTwoChoicesPicker implements Picker {
     if (n == 1) {
       return 0;
     }
-    int a = random.nextInt(n);
-    int b = random.nextInt(n - 1);
-    if (b >= a) {
-      b++; // b is uniform over the n - 1 endpoints other than a
+    int a;
+    int b;
+    if (cumulative == null) {
+      a = random.nextInt(n);
+      b = random.nextInt(n - 1);
+      if (b >= a) {
+        b++; // b is uniform over the n - 1 endpoints other than a
+      }
+    } else { // unequal weights: candidates drawn in proportion to weight
+      a = drawWeighted(cumulative);
+      b = drawWeighted(cumulative);
+      if (b == a) {
+        b = a + 1 + random.nextInt(n - 1);
+        b = b >= n ? b - n : b;
+      }
     }
-    int lighter = Loads.lighter(ready.inFlight(b) + 1, weights[b], ready.inFlight(a) + 1, weights[a]) ? b : a;
+    int inFlightA = ready.inFlight(a);
+    int inFlightB = ready.inFlight(b);
+    int lighter;
+    if (inFlightA == 0 && inFlightB == 0) {
+      // Both idle: the first candidate, drawn in proportion to weight. Comparing (0 + 1) / weight
+      // would send every client with no call in flight to the heavier of any two.
+      lighter = a;
+    } else {
+      lighter = Loads.lighter(inFlightB + 1, weights[b], inFlightA + 1, weights[a]) ? b : a;
+    }
     if (!ramping || ready.admit(lighter)) {
       return lighter;
     }

@@ -25,7 +25,7 @@ public final class Scenarios {
     return List.of(
         simplest(), oneSlowServer(0.1), drasticSlowdown(100), linkerd(), fastFailures(), slowErrors(), blackHole(),
         allHalfFailing(), uncommonFlakes(0.001), rateLimits(3), oneBigSpike(10), liveReloading(), heterogeneous(),
-        loadRamp(), manyClients(200), coldStart(0.2));
+        loadRamp(), manyClients(200), weightedManyClients(200), coldStart(0.2));
   }
 
   /**
@@ -276,6 +276,25 @@ public final class Scenarios {
         .clients(ClientSpec.openLoop(clients, 0.9 * capacity(10, SERVER)))
         .duration(MINUTE)
         .build();
+  }
+
+  /**
+   * {@code clients} clients over servers of speeds 0.5x to 2x whose weights say so (speed x 10):
+   * weighted pickers must not send every client to the heaviest servers.
+   */
+  public static Scenario weightedManyClients(int clients) {
+    Scenario.Builder b = Scenario.builder("weighted-many-clients")
+        .description(clients + " clients share ten servers of speeds 0.5x to 2x whose weights are their speeds "
+            + "(x10), at 90% of the real capacity. Each client has almost no call in flight, so a weighted load "
+            + "picker that compares (inFlight + 1) / weight would send every client to the heaviest servers.");
+    double capacity = 0;
+    for (int i = 0; i < 10; i++) {
+      double speed = 0.5 + 1.5 * i / 9;
+      ServerSpec s = SERVER.speed(speed).weight((int) Math.round(speed * 10));
+      b.server(s);
+      capacity += s.capacityPerSecond();
+    }
+    return b.clients(ClientSpec.openLoop(clients, 0.9 * capacity)).duration(MINUTE).build();
   }
 
   /** A server joins at 20 s and runs at {@code speed} for its first 30 s (cold caches); slow start is on. */

@@ -111,6 +111,33 @@ class ScenarioFindingsTest {
   }
 
   @Test
+  void withTrueWeightsAnd200Clients_weightedLoadPickersDoNotHerd() {
+    Scenario.Builder b = Scenario.builder("weighted-many-clients");
+    double capacity = 0;
+    ServerSpec[] servers = new ServerSpec[10];
+    for (int i = 0; i < 10; i++) {
+      double speed = 0.5 + 1.5 * i / 9;
+      servers[i] = Scenarios.SERVER.speed(speed).weight((int) Math.round(speed * 10));
+      b.server(servers[i]);
+      capacity += servers[i].capacityPerSecond();
+    }
+    Scenario scenario = b.clients(ClientSpec.openLoop(200, 0.9 * capacity)).duration(SHORT).build();
+    for (String picker : List.of("leastConnections", "powerOfTwoChoices")) {
+      SimulationResult r = run(scenario, Policy.builtIn(picker));
+      long[] attempts = r.attemptsPerServer();
+      double busiest = 0;
+      double idlest = 1;
+      for (int i = 0; i < 10; i++) {
+        double utilisation = attempts[i] / (servers[i].capacityPerSecond() * SHORT.toSeconds());
+        busiest = Math.max(busiest, utilisation);
+        idlest = Math.min(idlest, utilisation);
+      }
+      assertThat(busiest > 0.95 && idlest < 0.5).as("seed %d: %s, utilisation from %.2f to %.2f", SEED, picker, idlest, busiest)
+          .isFalse();
+    }
+  }
+
+  @Test
   void coldStart_theNewcomerTakesLessThanItsShare_whileSlowStartRuns() {
     Scenario scenario = Scenarios.coldStart(0.2);
     SimulationResult result = run(scenario, Policy.builtIn("roundRobin"));
