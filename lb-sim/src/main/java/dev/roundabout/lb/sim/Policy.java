@@ -53,7 +53,10 @@ public final class Policy {
     return new Policy("oracle: shortest expected delay", null, Oracle.SHORTEST_EXPECTED_DELAY, null);
   }
 
-  /** Every built-in picker of {@link Pickers}, with its defaults, in the report's order. */
+  /**
+   * Every built-in picker of {@link Pickers}, with its defaults, and the hash pickers with a load
+   * bound of 1.25, in the report's order.
+   */
   public static List<Policy> builtInPickers() {
     return List.of(
         picker("roundRobin", Pickers.roundRobin()),
@@ -65,6 +68,9 @@ public final class Policy {
         picker("ringHash", Pickers.ringHash()),
         picker("maglev", Pickers.maglev()),
         picker("rendezvous", Pickers.rendezvous()),
+        picker("ringHash.boundedLoad(1.25)", Pickers.ringHash().boundedLoad(1.25)),
+        picker("maglev.boundedLoad(1.25)", Pickers.maglev().boundedLoad(1.25)),
+        picker("rendezvous.boundedLoad(1.25)", Pickers.rendezvous().boundedLoad(1.25)),
         picker("peakEwma", Pickers.peakEwma()),
         picker("adaptive", Pickers.adaptive()));
   }

@@ -59,7 +59,8 @@ class ReportCommandTest {
   @Test
   void anUnknownPicker_isNamed_withTheKnownOnes() {
     assertUsageError("--pickers: \"fastest\" (expected: one of roundRobin, weightedRoundRobin, random, weightedRandom, "
-        + "leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive)",
+        + "leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, ringHash.boundedLoad(1.25), "
+        + "maglev.boundedLoad(1.25), rendezvous.boundedLoad(1.25), peakEwma, adaptive)",
         "--scenario", "simplest", "--pickers", "roundRobin,fastest");
   }
 
