@@ -22,6 +22,7 @@ final class ReportMarkdown {
     }
     header(report, md);
     validation(report, md);
+    goals(report, md);
     md.append("## Scenarios\n\n");
     List<String> links = new ArrayList<>();
     for (Scenario s : report.scenarios()) {
@@ -100,6 +101,22 @@ final class ReportMarkdown {
   }
 
   /** One scenario: heading, description, parameters, table, findings and (if asked) its charts. */
+  private static void goals(Report report, StringBuilder md) {
+    List<ReportGoals.Goal> goals = ReportGoals.measure(report);
+    if (goals.isEmpty()) {
+      return;
+    }
+    md.append("## Goals\n\n");
+    md.append("What the pickers are held to, measured on this page's figures (p99 ratios against the better "
+        + "oracle's p99 in the same run). A goal not met says so, with the figure.\n\n");
+    md.append("| Goal | Measured | Met |\n|---|---|---|\n");
+    for (ReportGoals.Goal goal : goals) {
+      md.append("| ").append(goal.what()).append(" | ").append(goal.measured()).append(" | ")
+          .append(goal.met() ? "yes" : "**NOT MET**").append(" |\n");
+    }
+    md.append('\n');
+  }
+
   static String section(Report report, Scenario scenario, boolean charts) {
     List<ReportFigures> figures = report.figures(scenario);
     StringBuilder md = new StringBuilder();

@@ -1,0 +1,111 @@
+package dev.roundabout.lb.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The goals the pickers are held to, read off the report's own figures: each says what it asks,
+ * what was measured, and whether it is met. A goal whose scenario is not in the report is left out.
+ */
+final class ReportGoals {
+  private ReportGoals() {}
+
+  /** One goal, measured. */
+  record Goal(String what, String measured, boolean met) {}
+
+  static List<Goal> measure(Report report) {
+    List<Goal> goals = new ArrayList<>();
+    ratio(report, goals, "simplest", "adaptive", 1.6);
+    notWorse(report, goals, "simplest", "adaptive", "leastConnections");
+    ratio(report, goals, "one-slow-server", "adaptive", 1.6);
+    ratio(report, goals, "heterogeneous", "adaptive", 1.7);
+    ratio(report, goals, "many-clients", "adaptive", 2.5);
+    success(report, goals, "linkerd", "adaptive", 0.9995);
+    success(report, goals, "linkerd", "peakEwma", 0.999);
+    noHerd(report, goals, "weighted-many-clients", "leastConnections");
+    noHerd(report, goals, "weighted-many-clients", "powerOfTwoChoices");
+    return goals;
+  }
+
+  private static @Nullable Scenario scenario(Report report, String name) {
+    for (Scenario s : report.scenarios()) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable ReportFigures figures(Report report, Scenario scenario, String policy) {
+    for (ReportFigures f : report.figures(scenario)) {
+      if (f.policy().name().equals(policy)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static double bestOracleP99(Report report, Scenario scenario) {
+    double best = Double.NaN;
+    for (ReportFigures f : report.figures(scenario)) {
+      if (f.policy().isOracle() && f.successRate() > 0 && !(f.p99Millis() >= best)) {
+        best = f.p99Millis();
+      }
+    }
+    return best;
+  }
+
+  private static void ratio(Report report, List<Goal> goals, String name, String policy, double limit) {
+    Scenario s = scenario(report, name);
+    ReportFigures f = s == null ? null : figures(report, s, policy);
+    if (s == null || f == null) {
+      return;
+    }
+    double ratio = f.p99Millis() / bestOracleP99(report, s);
+    goals.add(new Goal(policy + ", " + name + ": p99 at most " + ReportFormat.number(limit) + "x the best oracle's",
+        String.format(Locale.ROOT, "%.2fx (%s ms)", ratio, ReportFormat.millis(f.p99Millis())), ratio <= limit));
+  }
+
+  private static void notWorse(Report report, List<Goal> goals, String name, String policy, String other) {
+    Scenario s = scenario(report, name);
+    ReportFigures f = s == null ? null : figures(report, s, policy);
+    ReportFigures o = s == null ? null : figures(report, s, other);
+    if (f == null || o == null) {
+      return;
+    }
+    goals.add(new Goal(policy + ", " + name + ": p99 no worse than " + other + "'s",
+        ReportFormat.millis(f.p99Millis()) + " ms against " + ReportFormat.millis(o.p99Millis()) + " ms",
+        f.p99Millis() <= o.p99Millis()));
+  }
+
+  private static void success(Report report, List<Goal> goals, String name, String policy, double least) {
+    Scenario s = scenario(report, name);
+    ReportFigures f = s == null ? null : figures(report, s, policy);
+    if (f == null) {
+      return;
+    }
+    goals.add(new Goal(policy + ", " + name + ": at least " + ReportFormat.percent(least, 2) + " of calls succeed",
+        ReportFormat.percent(f.successRate(), 3), f.successRate() >= least));
+  }
+
+  private static void noHerd(Report report, List<Goal> goals, String name, String policy) {
+    Scenario s = scenario(report, name);
+    ReportFigures f = s == null ? null : figures(report, s, policy);
+    if (s == null || f == null) {
+      return;
+    }
+    long[] attempts = f.attemptsPerServer();
+    double seconds = s.duration().toNanos() / 1e9;
+    double busiest = 0;
+    double idlest = Double.MAX_VALUE;
+    for (int i = 0; i < attempts.length; i++) {
+      double utilisation = attempts[i] / (s.servers().get(i).capacityPerSecond() * seconds);
+      busiest = Math.max(busiest, utilisation);
+      idlest = Math.min(idlest, utilisation);
+    }
+    goals.add(new Goal(policy + ", " + name + ": no server above 95% utilisation while another is below 50%",
+        String.format(Locale.ROOT, "from %.0f%% to %.0f%%", 100 * idlest, 100 * busiest), !(busiest > 0.95 && idlest < 0.5)));
+  }
+}
