@@ -100,7 +100,7 @@ class KubernetesEndpointSourceIntegrationTest {
     KubernetesEndpointSource source = source();
     LoadBalancer lb = balancer(source);
 
-    assertThat(lb.awaitFirstList(WAIT)).isTrue();
+    awaitFirstListAndWatch(lb, source);
     assertThat(lb.endpoints()).extracting(Endpoint::address).containsExactly("10.0.0.1:8080", "10.0.0.2:8080");
     assertThat(lb.endpoints().get(0).zone()).isEqualTo("eu-west-1a");
     assertThat(lb.endpoints().get(0).metadata()).containsEntry(KubernetesEndpointSource.METADATA_POD, "a");
@@ -125,9 +125,10 @@ class KubernetesEndpointSourceIntegrationTest {
     create(new EndpointSliceBuilder(slice("payments-a", ready("10.0.1.1", "p")))
         .editMetadata().addToLabels(KubernetesEndpointSource.SERVICE_NAME_LABEL, "payments").endMetadata()
         .build());
-    LoadBalancer lb = balancer(source());
+    KubernetesEndpointSource source = source();
+    LoadBalancer lb = balancer(source);
 
-    assertThat(lb.awaitFirstList(WAIT)).isTrue();
+    awaitFirstListAndWatch(lb, source);
     assertThat(lb.endpoints()).extracting(Endpoint::address)
         .containsExactly("10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080");
 
@@ -140,7 +141,7 @@ class KubernetesEndpointSourceIntegrationTest {
     KubernetesEndpointSource source = source();
     LoadBalancer lb = balancer(source);
 
-    assertThat(lb.awaitFirstList(WAIT)).isTrue();
+    awaitFirstListAndWatch(lb, source);
     assertThat(lb.endpoints()).isEmpty();
     assertThat(source.status().state()).isEqualTo(SourceStatus.State.CURRENT);
     assertThatThrownBy(lb::pick).isInstanceOf(NoAvailableEndpointException.class);
@@ -156,10 +157,9 @@ class KubernetesEndpointSourceIntegrationTest {
     create(slice("orders-a", ready("10.0.0.1", "a"), ready("10.0.0.2", "b")));
     KubernetesEndpointSource source = source();
     LoadBalancer lb = balancer(source);
-    assertThat(lb.awaitFirstList(WAIT)).isTrue();
     // Once watching: a new watch that finds no server falls back to plain HTTP, which the mock
     // server does not serve (only WebSocket watches).
-    await().atMost(WAIT).until(source::watching);
+    awaitFirstListAndWatch(lb, source);
 
     server.destroy();
     await().atMost(WAIT).until(() -> source.status().state() == SourceStatus.State.STALE);
@@ -168,8 +168,14 @@ class KubernetesEndpointSourceIntegrationTest {
     assertThat(lb.endpoints()).extracting(Endpoint::address).containsExactly("10.0.0.1:8080", "10.0.0.2:8080");
     assertThat(lb.pick().address()).isIn("10.0.0.1:8080", "10.0.0.2:8080");
 
-    // Back on the same port, where pod a has gone and pod c has come meanwhile.
+    // Back on the same port, where pod a has gone and pod c has come meanwhile. A new mock server
+    // numbers resource versions from 1 again, and the informer skips an object whose version it
+    // has seen: another object first, so that orders-a comes back with a new version, as it would
+    // from a real API server.
     server = crudServer(port);
+    create(new EndpointSliceBuilder(slice("payments-a", ready("10.0.1.1", "p")))
+        .editMetadata().addToLabels(KubernetesEndpointSource.SERVICE_NAME_LABEL, "payments").endMetadata()
+        .build());
     create(slice("orders-a", terminating("10.0.0.1", "a"), ready("10.0.0.2", "b"), ready("10.0.0.3", "c")));
     awaitAddresses(lb, "10.0.0.2:8080", "10.0.0.3:8080");
     await().atMost(WAIT).until(() -> source.status().state() == SourceStatus.State.CURRENT);
@@ -194,8 +200,8 @@ class KubernetesEndpointSourceIntegrationTest {
 
     server = crudServer(port);
     create(slice("orders-a", ready("10.0.0.1", "a")));
-    assertThat(lb.awaitFirstList(WAIT)).isTrue();
-    assertThat(lb.endpoints()).extracting(Endpoint::address).containsExactly("10.0.0.1:8080");
+    awaitFirstListAndWatch(lb, source);
+    awaitAddresses(lb, "10.0.0.1:8080"); // in the first list, or just after (the list won the race)
     assertThat(source.status().state()).isEqualTo(SourceStatus.State.CURRENT);
 
     create(slice("orders-b", ready("10.0.0.2", "b")));
@@ -216,7 +222,7 @@ class KubernetesEndpointSourceIntegrationTest {
     KubernetesEndpointSource source = source();
     LoadBalancer lb = balancer(source);
 
-    assertThat(lb.awaitFirstList(WAIT)).isTrue(); // the role granted, say
+    awaitFirstListAndWatch(lb, source); // the role granted, say
     assertThat(lb.endpoints()).extracting(Endpoint::address).containsExactly("10.0.0.1:8080");
     awaitEvents("stale", "added 10.0.0.1", "current");
     assertThat(lastStale.reason())
@@ -232,7 +238,7 @@ class KubernetesEndpointSourceIntegrationTest {
     Set<String> before = threadNames();
     KubernetesEndpointSource source = source();
     LoadBalancer lb = balancer(source);
-    assertThat(lb.awaitFirstList(WAIT)).isTrue();
+    awaitFirstListAndWatch(lb, source);
     create(slice("orders-b", ready("10.0.0.2", "b")));
     awaitAddresses(lb, "10.0.0.1:8080", "10.0.0.2:8080");
     assertThat(source.informerRunning()).isTrue();
@@ -314,6 +320,16 @@ class KubernetesEndpointSourceIntegrationTest {
   private static void awaitAddresses(LoadBalancer lb, String... addresses) {
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(lb.endpoints()).extracting(Endpoint::address).containsExactly(addresses));
+  }
+
+  /**
+   * The first list, then the watch: a change made between the two would reach a real API
+   * server's watch (which replays what happened since the list), but the mock's watch only
+   * replays what exists, so a deletion in between would be lost.
+   */
+  private static void awaitFirstListAndWatch(LoadBalancer lb, KubernetesEndpointSource source) throws InterruptedException {
+    assertThat(lb.awaitFirstList(WAIT)).isTrue();
+    await().atMost(WAIT).until(source::watching);
   }
 
   /** The listener hears a change just after the balancer applies it, maybe on another thread. */
