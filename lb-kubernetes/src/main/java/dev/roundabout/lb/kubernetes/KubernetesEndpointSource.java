@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An endpoint source that follows the {@code discovery.k8s.io/v1} EndpointSlices of one Service
  * (those labelled {@value #SERVICE_NAME_LABEL}{@code =<service>} in its namespace) with a fabric8
- * informer, and delivers the endpoints that take calls on one port.
+ * informer, and delivers the endpoints that take calls on one port. Thread-safe; the informer's
+ * callbacks run on the client's executor, and the source starts one thread of its own.
  *
  * <pre>{@code
  * KubernetesEndpointSource source = KubernetesEndpointSource.builder(client, "shop", "orders")
@@ -27,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * LoadBalancer lb = LoadBalancer.builder("orders").source(source).build();
  * }</pre>
  *
- * <p>Thread-safe. The informer's callbacks run on the client's executor, serialized; the source
- * starts one thread of its own, {@code roundabout-kubernetes-<namespace>/<service>}, which checks
- * the watch; {@link #stop()} (closing the last balancer) stops the informer and ends that thread.
- * The client is the application's: the source never closes it.
+ * <p>The informer's callbacks run on the client's executor, one at a time; the source's own
+ * thread, {@code roundabout-kubernetes-<namespace>/<service>}, checks the watch. {@link #stop()}
+ * (closing the last balancer) stops the informer and ends that thread. The client is the
+ * application's: the source never closes it.
  *
  * <p>The rules, on top of those of every {@link RegistrySource}:
  *
@@ -43,10 +44,11 @@ import org.slf4j.LoggerFactory;
  *       comma-separated). The slices of the Service are merged into one complete list; an address
  *       that several slices list counts once. An address that is no IP address or host name is
  *       skipped and logged.
- *   <li><b>Conditions.</b> An endpoint takes calls when {@code ready} is true or absent. One that
- *       is {@code serving} and {@code terminating} (its pod got SIGTERM) leaves the list: the
- *       balancer drains it, letting calls in flight finish and sending nothing new. One that is
- *       not {@code serving} leaves the list too.
+ *   <li><b>Conditions.</b> An endpoint takes calls when {@code ready} is true or absent (and it is
+ *       neither {@code terminating} nor not {@code serving}). One that is {@code serving} and
+ *       {@code terminating} (its pod got SIGTERM) leaves the list: the balancer drains it, letting
+ *       calls in flight finish and sending nothing new. One that is not {@code serving} leaves the
+ *       list too.
  *   <li><b>When the pool empties.</b> The informer's initial list is the first list. A list or a
  *       watch event after which the Service has no slice, or no endpoint that takes calls on the
  *       chosen port, is an authoritative answer: the empty list is delivered. Note that a
@@ -55,10 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Stale.</b> The last list is kept, and the source is {@linkplain #status() stale}, while
  *       the API server cannot be listed or watched: when a list or watch fails (the reason is the
  *       error) and when the informer has had no watch for {@linkplain Builder#staleAfter
- *       staleAfter}. fabric8 retries on its own, with the client's exponential backoff (from its
- *       {@code watchReconnectInterval}, 1 s by default, doubling up to 32 times that, without
- *       jitter); the source tells it to retry every failure, forbidden and not-found answers
- *       included. The next complete list, or the watch found working again, makes the source
+ *       staleAfter}. fabric8 retries on its own, with the client's request retries and exponential
+ *       backoff (from its {@code watchReconnectInterval}, 1 s by default, doubling up to 32 times
+ *       that, without jitter); the source tells it to retry every failure, forbidden and not-found
+ *       answers included. The next complete list, or the watch found working again, makes the source
  *       current and applies the list.
  * </ul>
  */
