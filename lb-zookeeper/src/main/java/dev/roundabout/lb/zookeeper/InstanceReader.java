@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 final class InstanceReader {
   private static final Logger logger = LoggerFactory.getLogger(ZooKeeperEndpointSource.class);
   private static final int MAX_PROBLEM_LENGTH = 200;
-  private static final Comparator<Endpoint> BY_ADDRESS =
+  /** The order of the lists: by host, then port. */
+  static final Comparator<Endpoint> BY_ADDRESS =
       Comparator.comparing(Endpoint::host).thenComparingInt(Endpoint::port);
 
   private final String description;
@@ -80,7 +81,8 @@ final class InstanceReader {
         continue;
       }
       if (candidate == null) {
-        continue; // disabled
+        logger.debug("Endpoint source {} leaves out instance {}: disabled", description, id);
+        continue;
       }
       Candidate other = byAddress.get(candidate.endpoint.address());
       if (other == null || candidate.laterThan(other)) {
@@ -100,6 +102,16 @@ final class InstanceReader {
     return new Reading(List.copyOf(endpoints), unusable, firstProblem);
   }
 
+  /** The endpoint of one node, or null if it has none (disabled, or unusable); logs nothing. */
+  @Nullable Endpoint endpointOf(ChildData node) {
+    try {
+      Candidate candidate = candidate(ZKPaths.getNodeFromPath(node.getPath()), node.getData());
+      return candidate == null ? null : candidate.endpoint;
+    } catch (UnusableInstanceException e) {
+      return null;
+    }
+  }
+
   /** The endpoint of one node, or null if the instance is disabled. */
   private @Nullable Candidate candidate(String id, byte @Nullable [] data) throws UnusableInstanceException {
     if (data == null || data.length == 0) {
@@ -113,7 +125,6 @@ final class InstanceReader {
           "not a service instance with an InstanceDetails payload or none (" + firstLine(e) + ")");
     }
     if (!instance.isEnabled()) {
-      logger.debug("Endpoint source {} leaves out instance {}: disabled", description, id);
       return null;
     }
     String address = instance.getAddress();

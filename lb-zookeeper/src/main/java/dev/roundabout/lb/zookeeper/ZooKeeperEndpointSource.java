@@ -3,6 +3,7 @@ package dev.roundabout.lb.zookeeper;
 import static java.util.Objects.requireNonNull;
 
 import dev.roundabout.lb.Backoff;
+import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.RegistrySource;
 import java.time.Duration;
 import java.util.HashSet;
@@ -53,14 +54,19 @@ import org.slf4j.LoggerFactory;
  * <p>The rules of {@link RegistrySource}, for ZooKeeper:
  *
  * <ul>
- *   <li>Complete lists: every list is every usable instance the service has, sorted by address. An
- *       instance that is unregistered, or whose registrant's session ends (its ephemeral node goes
- *       with it), leaves the next list and is drained. Of two instances with one address (a process
- *       that restarted before its earlier session expired), the later registration counts.
- *   <li>The pool empties only when ZooKeeper says the service has no instance: its path has no
- *       child, or does not exist (nobody has registered yet, or the path was removed), or every
- *       instance is disabled. Instances that cannot be used are left out; when a service has
- *       instances and none can be used, the source is stale and keeps its last list.
+ *   <li>Complete lists: every list is every usable instance the service has, sorted by address,
+ *       and those that left it less than the {@linkplain Builder#removalDelay removal delay} ago
+ *       (1 s by default: Curator's service discovery deletes and re-creates its instances' nodes
+ *       whenever its client reconnects). An instance that is unregistered, or whose registrant's
+ *       session ends (its ephemeral node goes with it), leaves the list once that delay is over and
+ *       is drained. Of two instances with one address (a process that restarted before its earlier
+ *       session expired), the later registration counts.
+ *   <li>The pool empties only when ZooKeeper says the service has no instance, and has said so for
+ *       the removal delay: its path has no child, or does not exist (nobody has registered yet, or
+ *       the path was removed), or every instance is disabled. A first list is empty at once if the
+ *       service has no instance when the source starts. Instances that cannot be used are left out;
+ *       when a service has instances and none can be used, the source is stale and keeps its last
+ *       list.
  *   <li>ZooKeeper unreachable: when the client's connection is {@code SUSPENDED} or {@code LOST},
  *       or a read fails, the source is stale and keeps its last list. When the client is connected
  *       again ({@code RECONNECTED}, or a new session after {@code LOST}), Curator's cache reads the
@@ -85,6 +91,10 @@ import org.slf4j.LoggerFactory;
 public final class ZooKeeperEndpointSource extends RegistrySource {
   /** The default base path, {@value}. */
   public static final String DEFAULT_BASE_PATH = "/services";
+  /** The default {@linkplain Builder#removalDelay removal delay}: 1 second. */
+  public static final Duration DEFAULT_REMOVAL_DELAY = Duration.ofSeconds(1);
+  /** The longest {@linkplain Builder#removalDelay removal delay}: 1 hour. */
+  public static final Duration MAX_REMOVAL_DELAY = Duration.ofHours(1);
 
   private static final Logger logger = LoggerFactory.getLogger(ZooKeeperEndpointSource.class);
   private static final Backoff RELIST_BACKOFF = Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(30));
@@ -95,11 +105,18 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
   /** The instances' parent, {@code <basePath>/<service>}, relative to the client's namespace. */
   private final String path;
   private final InstanceReader reader;
+  private final RecentInstances recent;
   private final Executor onThread = this::runOnThread;
   private final ConnectionStateListener connectionListener = (client, state) -> onConnectionState(state);
   private final CuratorCacheListener cacheListener = new CuratorCacheListener() {
     @Override
     public void event(Type type, ChildData oldData, ChildData data) {
+      if (type != Type.NODE_CREATED && isInstance(oldData.getPath())) { // changed or deleted
+        Endpoint before = reader.endpointOf(oldData);
+        if (before != null) {
+          recent.seen(before, System.nanoTime()); // it was there until now
+        }
+      }
       onCacheChanged();
     }
 
@@ -122,6 +139,8 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
   private boolean flushQueued;
   private int relistFailures;
   private @Nullable ScheduledFuture<?> relist;
+  /** The next delivery that a removal delay ending calls for. */
+  private @Nullable ScheduledFuture<?> removal;
 
   private ZooKeeperEndpointSource(Builder builder, String path, String description) {
     super(description);
@@ -129,6 +148,7 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
     this.service = builder.service;
     this.path = path;
     this.reader = new InstanceReader(description, builder.useSslPort);
+    this.recent = new RecentInstances(builder.removalDelay.toNanos());
   }
 
   /**
@@ -319,8 +339,33 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
     if (reading.endpoints().isEmpty() && reading.unusable() > 0) {
       failed("none of the " + reading.unusable() + " instances under " + path + " can be used ("
           + reading.firstProblem() + ")");
-    } else {
-      deliver(reading.endpoints());
+      return;
+    }
+    RecentInstances.Merged merged = recent.merge(reading.endpoints(), System.nanoTime());
+    deliver(merged.endpoints());
+    scheduleRemoval(merged.nanosToNextRemoval());
+  }
+
+  /** Delivers again when the first kept instance's removal delay ends. */
+  private void scheduleRemoval(long nanos) {
+    ScheduledFuture<?> r = removal;
+    if (r != null) {
+      r.cancel(false);
+      removal = null;
+    }
+    ScheduledThreadPoolExecutor e = executor;
+    if (nanos == Long.MAX_VALUE || e == null) {
+      return;
+    }
+    try {
+      removal = e.schedule(() -> runGuarded(() -> {
+        removal = null;
+        if (inSync) {
+          deliverCached();
+        }
+      }), nanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopped) {
+      // stop() has run
     }
   }
 
@@ -383,6 +428,7 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
     private final String service;
     private String basePath = DEFAULT_BASE_PATH;
     private boolean useSslPort;
+    private Duration removalDelay = DEFAULT_REMOVAL_DELAY;
 
     private Builder(CuratorFramework curator, String service) {
       this.curator = curator;
@@ -410,6 +456,26 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
      */
     public Builder useSslPort(boolean useSslPort) {
       this.useSslPort = useSslPort;
+      return this;
+    }
+
+    /**
+     * Sets how long an instance that leaves the service stays in the lists, so that it is drained
+     * only once it has been gone that long; default {@link #DEFAULT_REMOVAL_DELAY 1 second}, zero
+     * for none. Curator's service discovery deletes and re-creates the node of every instance it
+     * registered each time its client reconnects; without a delay, a balancer would drain those
+     * backends and add them again, and a service of one instance would have none for a moment.
+     *
+     * @param removalDelay 0 to {@link #MAX_REMOVAL_DELAY 1 hour}
+     * @throws NullPointerException if {@code removalDelay} is null
+     * @throws IllegalArgumentException if it is negative or longer than an hour
+     */
+    public Builder removalDelay(Duration removalDelay) {
+      requireNonNull(removalDelay, "removalDelay");
+      if (removalDelay.isNegative() || removalDelay.compareTo(MAX_REMOVAL_DELAY) > 0) {
+        throw new IllegalArgumentException("removalDelay: " + removalDelay + " (expected: 0-" + MAX_REMOVAL_DELAY + ")");
+      }
+      this.removalDelay = removalDelay;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.roundabout.lb.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -67,6 +68,18 @@ class ZooKeeperEndpointSourceBuilderTest {
   }
 
   @Test
+  void removalDelay_negativeOrAboveAnHour_isRejected() {
+    ZooKeeperEndpointSource.Builder builder = ZooKeeperEndpointSource.builder(curator, "orders");
+    assertThatThrownBy(() -> builder.removalDelay(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("removalDelay: PT-0.001S (expected: 0-PT1H)");
+    assertThatThrownBy(() -> builder.removalDelay(Duration.ofMinutes(61)))
+        .hasMessage("removalDelay: PT1H1M (expected: 0-PT1H)");
+    builder.removalDelay(Duration.ZERO).removalDelay(Duration.ofHours(1));
+    assertThat(ZooKeeperEndpointSource.DEFAULT_REMOVAL_DELAY).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void nulls_areNamed() {
     assertThatThrownBy(() -> ZooKeeperEndpointSource.builder(null, "orders"))
         .isInstanceOf(NullPointerException.class).hasMessage("curator");
@@ -74,6 +87,8 @@ class ZooKeeperEndpointSourceBuilderTest {
         .isInstanceOf(NullPointerException.class).hasMessage("service");
     assertThatThrownBy(() -> ZooKeeperEndpointSource.builder(curator, "orders").basePath(null))
         .isInstanceOf(NullPointerException.class).hasMessage("basePath");
+    assertThatThrownBy(() -> ZooKeeperEndpointSource.builder(curator, "orders").removalDelay(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("removalDelay");
   }
 
   @Test

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
@@ -33,6 +32,7 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.ServiceType;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,10 +69,8 @@ class ZooKeeperEndpointSourceIntegrationTest {
   @BeforeEach
   void connect() throws Exception {
     service = "orders-" + SERVICES.incrementAndGet();
-    curator = ZooKeeperTesting.client(server, 10_000);
-    registrant = ZooKeeperTesting.client(server, 10_000);
-    assertThat(curator.blockUntilConnected(15, TimeUnit.SECONDS)).isTrue();
-    assertThat(registrant.blockUntilConnected(15, TimeUnit.SECONDS)).isTrue();
+    curator = ZooKeeperTesting.connected(server, 10_000);
+    registrant = ZooKeeperTesting.connected(server, 10_000);
   }
 
   @AfterEach
@@ -153,6 +151,43 @@ class ZooKeeperEndpointSourceIntegrationTest {
     }
     onB.success(); // the call that was under way when B left ends normally
     onB.close();
+  }
+
+  @Test
+  void aRegistrantReconnecting_deletesAndRecreatesItsInstance_whichTheRemovalDelayHides() throws Exception {
+    ServiceDiscovery<InstanceDetails> discovery = discovery("/services");
+    discovery.registerService(instance(service, "a", 9001, null));
+    LoadBalancer lb = follow("/services");
+    awaitEndpoints(lb, Endpoint.of("127.0.0.1", 9001));
+    String node = "/services/" + service + "/a";
+    long created = curator.checkExists().forPath(node).getCzxid();
+
+    registrant.getZookeeperClient().getZooKeeper().getTestable().closeSocket(); // same session, RECONNECTED
+
+    // Curator's discovery deleted the node and created it again...
+    await().atMost(WAIT).until(() -> {
+      Stat stat = curator.checkExists().forPath(node);
+      return stat != null && stat.getCzxid() != created;
+    });
+    // ...and the balancer saw nothing of it, then or once the delay had passed.
+    await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> events.seen.size() == 1);
+    assertThat(events.seen).containsExactly("added 127.0.0.1:9001");
+  }
+
+  @Test
+  void anInstanceGone_leavesOnceTheRemovalDelayIsOver() throws Exception {
+    ServiceDiscovery<InstanceDetails> discovery = discovery("/services");
+    ServiceInstance<InstanceDetails> b = instance(service, "b", 9002, null);
+    discovery.registerService(instance(service, "a", 9001, null));
+    discovery.registerService(b);
+    LoadBalancer lb = balancer(ZooKeeperEndpointSource.builder(curator, service).removalDelay(Duration.ofMillis(700)).build());
+    awaitEndpoints(lb, Endpoint.of("127.0.0.1", 9001), Endpoint.of("127.0.0.1", 9002));
+
+    long unregistered = System.nanoTime();
+    discovery.unregisterService(b);
+
+    awaitEndpoints(lb, Endpoint.of("127.0.0.1", 9001));
+    assertThat(Duration.ofNanos(System.nanoTime() - unregistered)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
   }
 
   @Test

@@ -14,7 +14,6 @@ import dev.roundabout.lb.NoAvailableEndpointException;
 import dev.roundabout.lb.SourceStatus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
@@ -54,6 +53,12 @@ class ZooKeeperOutageIntegrationTest {
     return client;
   }
 
+  private CuratorFramework connected(TestingServer server, int sessionMs) throws InterruptedException {
+    CuratorFramework client = ZooKeeperTesting.connected(server, sessionMs);
+    toClose.add(client);
+    return client;
+  }
+
   private ServiceDiscovery<InstanceDetails> register(CuratorFramework client, String id, int port) throws Exception {
     ServiceDiscovery<InstanceDetails> discovery =
         ServiceDiscoveryBuilder.builder(InstanceDetails.class).client(client).basePath("/services").build();
@@ -77,9 +82,8 @@ class ZooKeeperOutageIntegrationTest {
   void zooKeeperStoppedAndRestarted_keepsTheLastListWhileDown_thenAppliesTheNewList() throws Exception {
     TestingServer server = server(true);
     CuratorFramework curator = client(server, 10_000);
-    register(client(server, 10_000), "a", 9001);
-    CuratorFramework shortLived = client(server, 1_000);
-    assertThat(shortLived.blockUntilConnected(15, TimeUnit.SECONDS)).isTrue();
+    register(connected(server, 10_000), "a", 9001);
+    CuratorFramework shortLived = connected(server, 1_000);
     writeEphemeral(shortLived, "/services/orders/b", json(instance("orders", "b", 9002, null)));
     ZooKeeperEndpointSource source = ZooKeeperEndpointSource.builder(curator, "orders").build();
     LoadBalancer lb = balancer(source);
@@ -108,7 +112,7 @@ class ZooKeeperOutageIntegrationTest {
   void theSourcesOwnSessionExpiring_keepsTheList_andTheNewSessionIsFollowed() throws Exception {
     TestingServer server = server(true);
     CuratorFramework curator = client(server, 10_000);
-    CuratorFramework registrant = client(server, 10_000);
+    CuratorFramework registrant = connected(server, 10_000);
     register(registrant, "a", 9001);
     ZooKeeperEndpointSource source = ZooKeeperEndpointSource.builder(curator, "orders").build();
     LoadBalancer lb = balancer(source);
@@ -137,7 +141,7 @@ class ZooKeeperOutageIntegrationTest {
     assertThat(lb.awaitFirstList(java.time.Duration.ZERO)).isFalse();
 
     server.start();
-    register(client(server, 10_000), "a", 9001);
+    register(connected(server, 10_000), "a", 9001);
 
     assertThat(lb.awaitFirstList(WAIT)).isTrue();
     awaitEndpoints(lb, A);

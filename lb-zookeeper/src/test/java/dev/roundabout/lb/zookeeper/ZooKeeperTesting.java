@@ -1,5 +1,6 @@
 package dev.roundabout.lb.zookeeper;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.roundabout.lb.Endpoint;
@@ -11,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
@@ -42,14 +46,36 @@ final class ZooKeeperTesting {
 
   /** A started client (not necessarily connected yet) with a session of {@code sessionMs}. */
   static CuratorFramework client(TestingServer server, int sessionMs) {
-    CuratorFramework client = CuratorFrameworkFactory.builder()
+    CuratorFramework client = unstarted(server, sessionMs);
+    client.start();
+    return client;
+  }
+
+  /**
+   * A started client whose {@code CONNECTED} has reached its listeners. A {@code ServiceDiscovery}
+   * started on it later does not hear that event, which would make it delete and re-create every
+   * instance it has registered by then.
+   */
+  static CuratorFramework connected(TestingServer server, int sessionMs) throws InterruptedException {
+    CuratorFramework client = unstarted(server, sessionMs);
+    CountDownLatch connected = new CountDownLatch(1);
+    client.getConnectionStateListenable().addListener((c, state) -> {
+      if (state == ConnectionState.CONNECTED) {
+        connected.countDown();
+      }
+    });
+    client.start();
+    assertThat(connected.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("connected to %s", server.getConnectString()).isTrue();
+    return client;
+  }
+
+  private static CuratorFramework unstarted(TestingServer server, int sessionMs) {
+    return CuratorFrameworkFactory.builder()
         .connectString(server.getConnectString())
         .sessionTimeoutMs(sessionMs)
         .connectionTimeoutMs(2_000)
         .retryPolicy(new ExponentialBackoffRetry(50, 3))
         .build();
-    client.start();
-    return client;
   }
 
   static ServiceInstance<InstanceDetails> instance(String service, String id, int port, @Nullable InstanceDetails details) {
