@@ -13,7 +13,6 @@ import dev.roundabout.lb.zookeeper.InstanceDetails;
 import dev.roundabout.lb.zookeeper.ZooKeeperEndpointSource;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +41,15 @@ import org.apache.curator.x.discovery.ServiceInstance;
  *
  * <pre>
  * ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=dev.roundabout.examples.ZooKeeperDiscovery
+ * </pre>
+ *
+ * <p>For now {@code -am} also runs lb-sim's own {@code exec:java} (its report command, which stops
+ * the build when given no arguments); until that changes, build the modules once and run the
+ * example on its own:
+ *
+ * <pre>
+ * ./mvnw -q -pl examples -am install -DskipTests
+ * ./mvnw -q -pl examples compile exec:java -Dexec.mainClass=dev.roundabout.examples.ZooKeeperDiscovery
  * </pre>
  *
  * <p>It prints (the ports vary; weighted round robin gives every endpoint exactly its weight in
@@ -89,9 +97,15 @@ public final class ZooKeeperDiscovery {
       out.println("ZooKeeper at " + zookeeper.getConnectString()
           + "; first, second (weight 2) and third registered as orders under /services");
 
+      CountDownLatch allIn = new CountDownLatch(backends.size());
       CountDownLatch secondRemoved = new CountDownLatch(1);
       Endpoint second = endpointOf(backends.get(1));
       LoadBalancerListener listener = new LoadBalancerListener() {
+        @Override
+        public void onEndpointAdded(String balancer, Endpoint endpoint) {
+          allIn.countDown();
+        }
+
         @Override
         public void onEndpointRemoved(String balancer, Endpoint endpoint) {
           if (endpoint.address().equals(second.address())) {
@@ -109,15 +123,16 @@ public final class ZooKeeperDiscovery {
       LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder().service("orders", orders).build();
       OkHttpClient client = new OkHttpClient.Builder().addInterceptor(lbi).build();
       try {
-        if (!orders.awaitFirstList(Duration.ofSeconds(10))) {
-          throw new IllegalStateException("no list from " + source.description() + " within 10 s");
+        if (!allIn.await(10, TimeUnit.SECONDS)) { // the build does not wait for ZooKeeper
+          throw new IllegalStateException("not all three in " + orders.endpoints() + " after 10 s");
         }
         out.println("the balancer follows " + source.description() + ": " + orders.endpoints());
         Map<String, Integer> before = calls(client);
         out.println(CALLS + " calls to http://orders/items/7: " + before);
 
         discovery.unregisterService(instances.get(1)); // second leaves the registry...
-        if (!secondRemoved.await(10, TimeUnit.SECONDS)) { // ...and the balancer, which drains it
+        // ...and, once it has been gone for the source's removal delay (1 s), the balancer, which drains it.
+        if (!secondRemoved.await(10, TimeUnit.SECONDS)) {
           throw new IllegalStateException("second still in " + orders.endpoints() + " after 10 s");
         }
         out.println("second unregistered; the balancer now has " + orders.endpoints());
