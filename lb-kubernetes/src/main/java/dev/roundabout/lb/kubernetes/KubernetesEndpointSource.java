@@ -1,8 +1,8 @@
 package dev.roundabout.lb.kubernetes;
 
+import dev.roundabout.lb.Backoff;
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.RegistrySource;
-import dev.roundabout.lb.SourceStatus;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongConsumer;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The informer's callbacks run on the client's executor, one at a time; the source's own
- * thread, {@code roundabout-kubernetes-<namespace>/<service>}, checks the watch. {@link #stop()}
- * (closing the last balancer) stops the informer and ends that thread. The client is the
+ * thread, {@code roundabout-kubernetes-<namespace>/<service>}, checks the watch and starts a new
+ * informer after a failure. {@link #stop()} (closing the last balancer) stops the informer and ends
+ * that thread. The client is the
  * application's: the source never closes it.
  *
  * <p>The rules, on top of those of every {@link RegistrySource}:
@@ -57,11 +60,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Stale.</b> The last list is kept, and the source is {@linkplain #status() stale}, while
  *       the API server cannot be listed or watched: when a list or watch fails (the reason is the
  *       error) and when the informer has had no watch for {@linkplain Builder#staleAfter
- *       staleAfter}. fabric8 retries on its own, with the client's request retries and exponential
- *       backoff (from its {@code watchReconnectInterval}, 1 s by default, doubling up to 32 times
- *       that, without jitter); the source tells it to retry every failure, forbidden and not-found
- *       answers included. The next complete list, or the watch found working again, makes the source
- *       current and applies the list.
+ *       staleAfter} (fabric8 reconnects a dropped watch until then). The source then stops the
+ *       informer (it tells fabric8's informer not to retry) and starts a new one, with a new list,
+ *       after its {@linkplain Builder#backoff backoff} (exponential, with jitter), for every
+ *       failure, forbidden and not-found answers included; a complete list resets the backoff. Each
+ *       list is still one request with the client's own request retries. The next complete list
+ *       makes the source current and applies the list.
  * </ul>
  */
 public final class KubernetesEndpointSource extends RegistrySource {
@@ -79,6 +83,11 @@ public final class KubernetesEndpointSource extends RegistrySource {
   public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ZERO;
   /** The shortest resync period fabric8 accepts: 1 second. */
   public static final Duration MIN_RESYNC_PERIOD = Duration.ofSeconds(1);
+  /**
+   * The default backoff before a new informer after a failure: from 1 second, doubling, to 30
+   * seconds, with {@value Backoff#DEFAULT_JITTER} jitter.
+   */
+  public static final Backoff DEFAULT_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private static final Logger logger = LoggerFactory.getLogger(KubernetesEndpointSource.class);
 
@@ -88,9 +97,12 @@ public final class KubernetesEndpointSource extends RegistrySource {
   private final SliceEndpoints mapper;
   private final long resyncMillis;
   private final Duration staleAfter;
-  // Guarded by its own lock; this lock is taken before RegistrySource's (deliver, failed), never after.
+  private final Backoff backoff;
+  private final @Nullable RandomGenerator random;
+  private final LongConsumer retryScheduled;
+  // Guarded by its own lock, never held while calling the runs.
   private final Object lock = new Object();
-  private @Nullable SliceFollower follower;
+  private @Nullable InformerRuns runs;
 
   private KubernetesEndpointSource(Builder builder, SliceEndpoints mapper) {
     super("kubernetes:" + builder.namespace + "/" + builder.service + ":" + mapper);
@@ -100,6 +112,9 @@ public final class KubernetesEndpointSource extends RegistrySource {
     this.mapper = mapper;
     this.resyncMillis = builder.resyncPeriod.toMillis();
     this.staleAfter = builder.staleAfter;
+    this.backoff = builder.backoff;
+    this.random = builder.random;
+    this.retryScheduled = builder.retryScheduled;
   }
 
   /**
@@ -127,6 +142,25 @@ public final class KubernetesEndpointSource extends RegistrySource {
 
   @Override
   protected void start() {
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread named = new Thread(runnable, "roundabout-kubernetes-" + namespace + "/" + service);
+      named.setDaemon(true);
+      return named;
+    });
+    InformerRuns created = new InformerRuns(description(), thread, backoff, random, retryScheduled,
+        runs -> follower(thread, runs));
+    synchronized (lock) {
+      if (isStopped()) {
+        thread.shutdownNow();
+        return;
+      }
+      runs = created;
+    }
+    created.start(); // a stop() meanwhile has stopped the runs: they start nothing
+  }
+
+  /** A run's follower with a new informer, or null (the source stale) if the client cannot make one. */
+  private @Nullable SliceFollower follower(ScheduledExecutorService thread, InformerRuns runs) {
     SharedIndexInformer<EndpointSlice> informer;
     try {
       informer = client.discovery().v1().endpointSlices()
@@ -136,49 +170,40 @@ public final class KubernetesEndpointSource extends RegistrySource {
     } catch (RuntimeException e) {
       logger.error("Endpoint source {}: the informer could not be created", description(), e);
       failed("the informer could not be created: " + SliceFollower.describe(e));
-      return;
+      return null;
     }
-    ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "roundabout-kubernetes-" + namespace + "/" + service);
-      thread.setDaemon(true);
-      return thread;
-    });
-    SliceFollower created = new SliceFollower(description(), informer, checker, mapper, staleAfter.toNanos(),
-        String.valueOf(client.getMasterUrl()), new Reports(this));
-    synchronized (lock) {
-      if (isStopped()) {
-        checker.shutdownNow();
-        return;
-      }
-      follower = created;
-      created.start();
-    }
+    return new SliceFollower(description(), informer, thread, mapper, staleAfter.toNanos(),
+        String.valueOf(client.getMasterUrl()), new Reports(this), runs);
   }
 
   @Override
   protected void stop() {
-    SliceFollower stopping;
+    InformerRuns stopping;
     synchronized (lock) {
-      stopping = follower;
-      follower = null;
+      stopping = runs;
+      runs = null;
     }
     if (stopping != null) {
       stopping.stop();
     }
   }
 
-  /** Whether the informer runs (a started source, not yet stopped); for tests. */
+  /** Whether an informer runs (a started source, not yet stopped); for tests. */
   boolean informerRunning() {
+    InformerRuns current;
     synchronized (lock) {
-      return follower != null && follower.informerRunning();
+      current = runs;
     }
+    return current != null && current.informerRunning();
   }
 
   /** Whether the informer has a watch open on the API server; for tests. */
   boolean watching() {
+    InformerRuns current;
     synchronized (lock) {
-      return follower != null && follower.watching();
+      current = runs;
     }
+    return current != null && current.watching();
   }
 
   /**
@@ -199,10 +224,6 @@ public final class KubernetesEndpointSource extends RegistrySource {
     void failed(String reason) {
       source.failed(reason);
     }
-
-    boolean isStale() {
-      return source.status().state() == SourceStatus.State.STALE;
-    }
   }
 
   /**
@@ -216,6 +237,9 @@ public final class KubernetesEndpointSource extends RegistrySource {
     private @Nullable SliceEndpoints port;
     private Duration resyncPeriod = DEFAULT_RESYNC_PERIOD;
     private Duration staleAfter = DEFAULT_STALE_AFTER;
+    private Backoff backoff = DEFAULT_BACKOFF;
+    private @Nullable RandomGenerator random;
+    private LongConsumer retryScheduled = delayNanos -> {};
 
     private Builder(KubernetesClient client, String namespace, String service) {
       this.client = Objects.requireNonNull(client, "client");
@@ -293,6 +317,37 @@ public final class KubernetesEndpointSource extends RegistrySource {
       Objects.requireNonNull(staleAfter, "staleAfter");
       check(!staleAfter.isNegative() && !staleAfter.isZero(), "staleAfter", staleAfter, "a positive duration");
       this.staleAfter = staleAfter;
+      return this;
+    }
+
+    /**
+     * Sets the backoff before a new informer, and a new list, after a failed list or watch or a
+     * watch missing for {@link #staleAfter}; default {@link #DEFAULT_BACKOFF} (1 s doubling to 30
+     * s, {@value Backoff#DEFAULT_JITTER} jitter). The failure count resets after a complete list.
+     *
+     * @throws NullPointerException if {@code backoff} is null
+     */
+    public Builder backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * Sets the random numbers of the backoff's jitter; default {@link
+     * java.util.concurrent.ThreadLocalRandom}. The source draws from it one number at a time, under
+     * its lock, so a generator that is not thread-safe (a seeded {@link java.util.SplittableRandom}
+     * in a test) will do.
+     *
+     * @throws NullPointerException if {@code random} is null
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Hears each backoff delay the source schedules, in nanoseconds, under its lock; for tests. */
+    Builder retryScheduled(LongConsumer listener) {
+      this.retryScheduled = Objects.requireNonNull(listener, "retryScheduled");
       return this;
     }
 

@@ -10,17 +10,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a {@link KubernetesEndpointSource}, from its start to its stop: the informer, its
- * event and exception handlers, and the check of its watch on the source's thread.
+ * One informer run of a {@link KubernetesEndpointSource}, from its start to its stop or its first
+ * failure: the informer, its event and exception handlers, and the check of its watch on the
+ * source's thread. A failure ends the run (fabric8 is told not to retry) and is reported to the
+ * {@link InformerRuns}, which stops it and starts the next run after a backoff.
  *
  * <p>Thread-safe: the informer calls the handlers on the client's executor, one at a time; the
  * checker runs on the source's thread. Both rebuild the list from the informer's cache and
  * deliver it under one lock, so that the last delivery always comes from the newest cache. That
- * lock is taken before the source's own (in deliver and failed), never after.
+ * lock is taken before the source's own (in deliver and failed), never after, and is not held
+ * while reporting to the runs.
  */
 final class SliceFollower implements ResourceEventHandler<EndpointSlice> {
   private static final Logger logger = LoggerFactory.getLogger(SliceFollower.class);
@@ -30,15 +34,18 @@ final class SliceFollower implements ResourceEventHandler<EndpointSlice> {
 
   private final String description;
   private final SharedIndexInformer<EndpointSlice> informer;
-  private final ScheduledExecutorService checker;
+  private final ScheduledExecutorService thread;
   private final SliceEndpoints mapper;
   private final long staleAfterNanos;
   private final String apiServer;
   private final KubernetesEndpointSource.Reports reports;
+  private final InformerRuns runs;
 
   private final Object lock = new Object();
   // Guarded by lock.
+  /** The run is over (stopped, or failed): callbacks are ignored. */
   private boolean stopped;
+  private @Nullable ScheduledFuture<?> check;
   /** A list has completed since the start. */
   private boolean listed;
   /** A list is under way, or awaited after a failure: the cache may be partial, deliver nothing. */
@@ -49,23 +56,24 @@ final class SliceFollower implements ResourceEventHandler<EndpointSlice> {
   private List<String> lastRejected = List.of();
 
   SliceFollower(String description, SharedIndexInformer<EndpointSlice> informer,
-      ScheduledExecutorService checker, SliceEndpoints mapper, long staleAfterNanos, String apiServer,
-      KubernetesEndpointSource.Reports reports) {
+      ScheduledExecutorService thread, SliceEndpoints mapper, long staleAfterNanos, String apiServer,
+      KubernetesEndpointSource.Reports reports, InformerRuns runs) {
     this.description = description;
     this.informer = informer;
-    this.checker = checker;
+    this.thread = thread;
     this.mapper = mapper;
     this.staleAfterNanos = staleAfterNanos;
     this.apiServer = apiServer;
     this.reports = reports;
+    this.runs = runs;
   }
 
   /**
-   * Starts the informer and the checker; returns at once (the list and the watch are
-   * asynchronous). An informer that cannot start (the client is closed) leaves the source stale,
-   * for good, with the reason.
+   * Starts the informer and the check of its watch; returns at once (the list and the watch are
+   * asynchronous). An informer that cannot start (the client is closed) leaves the source stale
+   * with the reason, and returns false.
    */
-  void start() {
+  boolean start() {
     try {
       informer.addEventHandler(this);
       informer.exceptionHandler(this::retryAfter);
@@ -79,18 +87,28 @@ final class SliceFollower implements ResourceEventHandler<EndpointSlice> {
       stop();
       logger.error("Endpoint source {}: the informer could not start", description, e);
       reports.failed("the informer could not start: " + describe(e));
-      return;
+      return false;
     }
     long period = Math.max(1, Math.min(MAX_CHECK_PERIOD_NANOS, staleAfterNanos / 2));
-    ScheduledFuture<?> unused = checker.scheduleWithFixedDelay(this::checkWatch, period, period, TimeUnit.NANOSECONDS);
+    synchronized (lock) {
+      if (!stopped) {
+        check = thread.scheduleWithFixedDelay(this::checkWatch, period, period, TimeUnit.NANOSECONDS);
+      }
+    }
+    return true;
   }
 
-  /** Stops the informer and ends the checker's thread; later callbacks are ignored. */
+  /** Stops the informer and its check; later callbacks are ignored. Idempotent. */
   void stop() {
+    ScheduledFuture<?> checking;
     synchronized (lock) {
       stopped = true;
+      checking = check;
+      check = null;
     }
-    checker.shutdownNow();
+    if (checking != null) {
+      checking.cancel(false);
+    }
     informer.stop();
   }
 
@@ -120,6 +138,7 @@ final class SliceFollower implements ResourceEventHandler<EndpointSlice> {
       unwatchedSince = NOT_SET;
       deliverFromCache();
     }
+    runs.listed(this);
   }
 
   @Override
@@ -147,60 +166,73 @@ final class SliceFollower implements ResourceEventHandler<EndpointSlice> {
   }
 
   /**
-   * fabric8's question after a failed list or a watch that ended on an error: always retry (with
-   * its backoff), after saying the source is stale. Only the next complete list makes it current.
+   * fabric8's question after a failed list or a watch that ended on an error: never retry (the
+   * informer stops, and the runs start a fresh one after their backoff), after saying the source
+   * is stale. Only the next complete list makes it current.
    */
   private boolean retryAfter(boolean started, Throwable error) {
     synchronized (lock) {
       if (stopped) {
         return false;
       }
-      listing = true;
+      stopped = true;
       reports.failed("the API server " + apiServer + " failed a list or watch: " + describe(error));
     }
-    return true;
+    runs.failed(this);
+    return false;
   }
 
+  /** The informer stopped on its own, other than through {@link #retryAfter}. */
   private void informerStopped(Throwable error) {
     synchronized (lock) {
       if (stopped) {
         return;
       }
-      logger.error("Endpoint source {}: the informer stopped and will not retry", description, error);
+      stopped = true;
+      logger.warn("Endpoint source {}: the informer stopped", description, error);
       reports.failed("the informer stopped: " + describe(error));
     }
+    runs.failed(this);
   }
 
   /**
    * Runs on the source's thread, every staleAfter / 2 and at least every second: a watch missing
-   * for staleAfter makes the source stale (fabric8 reconnects without telling its handlers); a
-   * watch back after that makes it current again, with the list as the watch has rebuilt it.
+   * for staleAfter (fabric8 reconnects a dropped watch without telling its handlers) makes the
+   * source stale and ends the run; a watch back before that leaves the list current.
    */
   void checkWatch() {
     try {
-      synchronized (lock) {
-        if (stopped || !listed || listing) {
-          unwatchedSince = NOT_SET;
-          return;
-        }
-        if (informer.isWatching()) {
-          unwatchedSince = NOT_SET;
-          if (reports.isStale()) {
-            deliverFromCache();
-          }
-          return;
-        }
-        long now = System.nanoTime();
-        if (unwatchedSince == NOT_SET) {
-          unwatchedSince = now;
-        } else if (now - unwatchedSince >= staleAfterNanos) {
-          reports.failed("the API server " + apiServer + " has had no watch for "
-              + (now - unwatchedSince) / 1_000_000 + " ms (fabric8 reconnects)");
-        }
+      if (watchMissing()) {
+        runs.failed(this);
       }
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again: log, and check again next time.
       logger.warn("Endpoint source {}: the watch check failed", description, e);
+    }
+  }
+
+  /** Whether the watch has been missing for staleAfter; if so, the run is over. */
+  private boolean watchMissing() {
+    synchronized (lock) {
+      if (stopped || !listed || listing) {
+        unwatchedSince = NOT_SET;
+        return false;
+      }
+      if (informer.isWatching()) {
+        unwatchedSince = NOT_SET;
+        return false;
+      }
+      long now = System.nanoTime();
+      if (unwatchedSince == NOT_SET) {
+        unwatchedSince = now;
+        return false;
+      }
+      if (now - unwatchedSince < staleAfterNanos) {
+        return false;
+      }
+      stopped = true;
+      reports.failed("the API server " + apiServer + " has had no watch for " + (now - unwatchedSince) / 1_000_000 + " ms");
+      return true;
     }
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.roundabout.lb.Backoff;
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.LoadBalancerListener;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,9 +49,13 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesEndpointSourceIntegrationTest {
   private static final Duration STALE_AFTER = Duration.ofMillis(300);
+  private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(400));
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String SOURCE_THREAD = "roundabout-kubernetes-";
   private static final String CLIENT_THREAD = "test-client-";
+  private static final String FORBIDDEN = "endpointslices.discovery.k8s.io is forbidden: User"
+      + " \"system:serviceaccount:shop:default\" cannot list resource \"endpointslices\" in API group"
+      + " \"discovery.k8s.io\" in the namespace \"shop\"";
 
   private KubernetesMockServer server;
   private int port;
@@ -58,6 +64,7 @@ class KubernetesEndpointSourceIntegrationTest {
   private final List<LoadBalancer> balancers = new ArrayList<>();
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
   private volatile SourceStatus lastStale;
+  private final List<Long> retryDelays = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void startServerAndClient() {
@@ -169,9 +176,8 @@ class KubernetesEndpointSourceIntegrationTest {
     assertThat(lb.pick().address()).isIn("10.0.0.1:8080", "10.0.0.2:8080");
 
     // Back on the same port, where pod a has gone and pod c has come meanwhile. A new mock server
-    // numbers resource versions from 1 again, and the informer skips an object whose version it
-    // has seen: another object first, so that orders-a comes back with a new version, as it would
-    // from a real API server.
+    // numbers resource versions from 1 again: another object first, so that orders-a comes back
+    // with a new version, as it would from a real API server (the source's new informer lists it).
     server = crudServer(port);
     create(new EndpointSliceBuilder(slice("payments-a", ready("10.0.1.1", "p")))
         .editMetadata().addToLabels(KubernetesEndpointSource.SERVICE_NAME_LABEL, "payments").endMetadata()
@@ -210,14 +216,7 @@ class KubernetesEndpointSourceIntegrationTest {
 
   @Test
   void aForbiddenList_makesTheSourceStaleWithTheApiServersWords_andItRetriesUntilAllowed() throws Exception {
-    String forbidden = "endpointslices.discovery.k8s.io is forbidden: User \"system:serviceaccount:shop:default\" cannot list"
-        + " resource \"endpointslices\" in API group \"discovery.k8s.io\" in the namespace \"shop\"";
-    server.expect().get()
-        .withPath("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices"
-            + "?labelSelector=kubernetes.io%2Fservice-name%3Dorders&resourceVersion=0")
-        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
-            .withMessage(forbidden).build())
-        .times(2);
+    expectForbiddenLists(2);
     create(slice("orders-a", ready("10.0.0.1", "a")));
     KubernetesEndpointSource source = source();
     LoadBalancer lb = balancer(source);
@@ -226,10 +225,45 @@ class KubernetesEndpointSourceIntegrationTest {
     assertThat(lb.endpoints()).extracting(Endpoint::address).containsExactly("10.0.0.1:8080");
     awaitEvents("stale", "added 10.0.0.1", "current");
     assertThat(lastStale.reason())
-        .isEqualTo("the API server http://localhost:" + port + "/ failed a list or watch: HTTP 403: " + forbidden);
+        .isEqualTo("the API server http://localhost:" + port + "/ failed a list or watch: HTTP 403: " + FORBIDDEN);
 
     create(slice("orders-b", ready("10.0.0.2", "b")));
     awaitAddresses(lb, "10.0.0.1:8080", "10.0.0.2:8080");
+  }
+
+  @Test
+  void anApiServerThatKeepsFailing_isRetriedWithGrowingJitteredDelays_andAListResetsTheBackoff() throws Exception {
+    long seed = 7_2026L;
+    Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(800));
+    expectForbiddenLists(3);
+    create(slice("orders-a", ready("10.0.0.1", "a")));
+    KubernetesEndpointSource source = sourceBuilder().backoff(backoff).random(new SplittableRandom(seed)).build();
+    LoadBalancer lb = balancer(source);
+
+    awaitFirstListAndWatch(lb, source); // after three refusals
+    SplittableRandom same = new SplittableRandom(seed);
+    long first = backoff.delayNanos(1, same);
+    long second = backoff.delayNanos(2, same);
+    long third = backoff.delayNanos(3, same);
+    assertThat(retryDelays).as("seed %d", seed).containsExactly(first, second, third);
+    // 100, 200 and 400 ms, each shortened by up to 20 percent.
+    assertThat(first).isBetween(millis(80), millis(100) - 1);
+    assertThat(second).isBetween(millis(160), millis(200) - 1);
+    assertThat(third).isBetween(millis(320), millis(400) - 1);
+    create(slice("orders-b", ready("10.0.0.2", "b")));
+    awaitAddresses(lb, "10.0.0.1:8080", "10.0.0.2:8080");
+
+    // The list reset the count: the watch lost, then lists refused, wait 100 ms again, then 200.
+    server.destroy();
+    await().atMost(WAIT).until(() -> retryDelays.size() >= 5);
+    assertThat(retryDelays.subList(3, 5)).as("seed %d", seed)
+        .containsExactly(backoff.delayNanos(1, same), backoff.delayNanos(2, same));
+    assertThat(source.status().state()).isEqualTo(SourceStatus.State.STALE);
+
+    lb.close();
+    assertThat(source.informerRunning()).isFalse();
+    int scheduled = retryDelays.size();
+    await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> retryDelays.size() == scheduled);
   }
 
   @Test
@@ -260,10 +294,29 @@ class KubernetesEndpointSourceIntegrationTest {
   }
 
   private KubernetesEndpointSource source() {
+    return sourceBuilder().build();
+  }
+
+  private KubernetesEndpointSource.Builder sourceBuilder() {
     return KubernetesEndpointSource.builder(client, NAMESPACE, Slices.SERVICE)
         .port("http")
         .staleAfter(STALE_AFTER)
-        .build();
+        .backoff(BACKOFF)
+        .retryScheduled(retryDelays::add);
+  }
+
+  /** The informer's first {@code times} lists are refused with 403, as without the RBAC Role. */
+  private void expectForbiddenLists(int times) {
+    server.expect().get()
+        .withPath("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices"
+            + "?labelSelector=kubernetes.io%2Fservice-name%3Dorders&resourceVersion=0")
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+            .withMessage(FORBIDDEN).build())
+        .times(times);
+  }
+
+  private static long millis(long millis) {
+    return Duration.ofMillis(millis).toNanos();
   }
 
   private LoadBalancer balancer(KubernetesEndpointSource source) {

@@ -3,6 +3,7 @@ package dev.roundabout.lb.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.roundabout.lb.Backoff;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.NoAvailableEndpointException;
 import dev.roundabout.lb.SourceStatus;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -128,5 +130,15 @@ class KubernetesEndpointSourceTest {
     assertThatThrownBy(() -> builder.port(null)).hasMessage("port");
     assertThatThrownBy(() -> builder.resyncPeriod(null)).hasMessage("resyncPeriod");
     assertThatThrownBy(() -> builder.staleAfter(null)).hasMessage("staleAfter");
+    assertThatThrownBy(() -> builder.backoff(null)).hasMessage("backoff");
+    assertThatThrownBy(() -> builder.random(null)).hasMessage("random");
+  }
+
+  @Test
+  void theDefaultBackoff_growsFromOneSecondToThirtyWithJitter() {
+    assertThat(KubernetesEndpointSource.DEFAULT_BACKOFF).hasToString("Backoff{PT1S to PT30S, jitter 0.2}");
+    KubernetesEndpointSource.Builder builder = KubernetesEndpointSource.builder(client, "shop", "orders");
+    assertThat(builder.backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))).random(new SplittableRandom(1)))
+        .isSameAs(builder);
   }
 }
