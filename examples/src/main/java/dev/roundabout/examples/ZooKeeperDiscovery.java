@@ -43,15 +43,6 @@ import org.apache.curator.x.discovery.ServiceInstance;
  * ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=dev.roundabout.examples.ZooKeeperDiscovery
  * </pre>
  *
- * <p>For now {@code -am} also runs lb-sim's own {@code exec:java} (its report command, which stops
- * the build when given no arguments); until that changes, build the modules once and run the
- * example on its own:
- *
- * <pre>
- * ./mvnw -q -pl examples -am install -DskipTests
- * ./mvnw -q -pl examples compile exec:java -Dexec.mainClass=dev.roundabout.examples.ZooKeeperDiscovery
- * </pre>
- *
  * <p>It prints (the ports vary; weighted round robin gives every endpoint exactly its weight in
  * each cycle of picks):
  *

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * The quality report's command, run from the repository's root:
  *
  * <pre>
- * ./mvnw -q -pl lb-sim -am compile exec:java -Dexec.args="--all"
- * ./mvnw -q -pl lb-sim -am compile exec:java -Dexec.args="--scenario one-slow-server --pickers roundRobin,leastConnections"
+ * ./mvnw -q -pl lb-sim -am compile exec:java@report -Dexec.args="--all"
+ * ./mvnw -q -pl lb-sim -am compile exec:java@report -Dexec.args="--scenario one-slow-server --pickers roundRobin,leastConnections"
  * </pre>
  *
  * <p>{@code --all} runs the validation and every scenario under every built-in picker and both
@@ -35,7 +35,7 @@ public final class ReportCommand {
   static final String OUT_PROPERTY = "roundabout.sim.out";
 
   static final String USAGE_TEXT = String.join("\n",
-      "usage: ./mvnw -q -pl lb-sim -am compile exec:java -Dexec.args=\"ARGS\", where ARGS is one of",
+      "usage: ./mvnw -q -pl lb-sim -am compile exec:java@report -Dexec.args=\"ARGS\", where ARGS is one of",
       "  --all [--out DIR] [--seed N]",
       "      validation and every scenario, written to DIR/" + Report.FILE_NAME + " and DIR/"
           + Report.CHART_DIRECTORY + "/*.png (DIR: lb-sim/ by default)",
@@ -107,7 +107,7 @@ public final class ReportCommand {
 
   /** The command that regenerates the page with {@code seed}, for its header. */
   static String command(long seed) {
-    return "./mvnw -q -pl lb-sim -am compile exec:java -Dexec.args=\"--all --seed " + seed + "\"";
+    return "./mvnw -q -pl lb-sim -am compile exec:java@report -Dexec.args=\"--all --seed " + seed + "\"";
   }
 
   private static List<String> pickerNames() {

@@ -108,7 +108,7 @@ class ReportCommandTest {
   @Test
   void help_printsTheUsage_toStdout() {
     assertThat(run("--help")).isEqualTo(0);
-    assertThat(out()).startsWith("usage: ./mvnw -q -pl lb-sim -am compile exec:java -Dexec.args=\"ARGS\"")
+    assertThat(out()).startsWith("usage: ./mvnw -q -pl lb-sim -am compile exec:java@report -Dexec.args=\"ARGS\"")
         .contains("scenarios: simplest, one-slow-server, ", "pickers: roundRobin, ");
     assertThat(err()).isEmpty();
   }
@@ -126,6 +126,6 @@ class ReportCommandTest {
 
   @Test
   void theRegenerationCommand_namesTheSeed() {
-    assertThat(ReportCommand.command(7)).isEqualTo("./mvnw -q -pl lb-sim -am compile exec:java -Dexec.args=\"--all --seed 7\"");
+    assertThat(ReportCommand.command(7)).isEqualTo("./mvnw -q -pl lb-sim -am compile exec:java@report -Dexec.args=\"--all --seed 7\"");
   }
 }
