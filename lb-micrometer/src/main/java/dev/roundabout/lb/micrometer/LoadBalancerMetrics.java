@@ -1,0 +1,312 @@
+package dev.roundabout.lb.micrometer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.LoadBalancerListener;
+import dev.roundabout.lb.Ticker;
+import dev.roundabout.lb.health.EndpointHealth;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes one {@link LoadBalancer}'s state as Micrometer meters, tagged
+ * {@code balancer=<name>}.
+ *
+ * <pre>{@code
+ * LoadBalancerMetrics metrics = LoadBalancerMetrics.create();
+ * LoadBalancer lb = LoadBalancer.builder("orders")
+ *     .endpoints(endpoints)
+ *     .listener(metrics.listener())      // events: ejections, restorations, panic...
+ *     .build();
+ * metrics.forBalancer(lb).bindTo(registry);
+ * }</pre>
+ *
+ * <p>A balancer takes its listeners at build time and the binder needs the built balancer, hence
+ * two steps: {@link #listener()} goes to the builder, {@link #forBalancer} names the balancer
+ * built with it, and {@link #bindTo} registers the meters (in one registry or several). Without
+ * the listener the gauges of endpoint states and the per-endpoint meters still work (they read
+ * {@link LoadBalancer#stats()} on scrape), but the event counters stay at zero and panic at 0.
+ * Give each balancer a {@code LoadBalancerMetrics} of its own.
+ *
+ * <p>Meters (Prometheus names in parentheses):
+ *
+ * <ul>
+ *   <li>{@code roundabout.lb.endpoints} gauge, tag {@code state} = {@code available},
+ *       {@code trial}, {@code ejected}, {@code circuit_open}, {@code unhealthy}, {@code unknown}
+ *       ({@code roundabout_lb_endpoints}): endpoints in each health state;
+ *   <li>{@code roundabout.lb.endpoints.known} gauge: every current endpoint;
+ *   <li>{@code roundabout.lb.panic} gauge: 1 while the balancer is in panic, else 0 (listener);
+ *   <li>{@code roundabout.lb.ejections} counter, tag {@code reason} = {@code ejected} or
+ *       {@code circuit_open} ({@code roundabout_lb_ejections_total}); {@code
+ *       roundabout.lb.restorations}; {@code roundabout.lb.health.check.failures} (listener);
+ *   <li>per endpoint, tags {@code endpoint=host:port} and {@code zone} when the endpoint has one:
+ *       {@code roundabout.lb.endpoint.in.flight} gauge; {@code roundabout.lb.endpoint.calls}
+ *       counter, tag {@code outcome} = {@code success} or {@code failure}; {@code
+ *       roundabout.lb.endpoint.latency.ewma} gauge in seconds
+ *       ({@code roundabout_lb_endpoint_latency_ewma_seconds}), NaN before the first outcome.
+ * </ul>
+ *
+ * <p>Per-endpoint meters are registered when an endpoint joins (the listener's added event, or
+ * the first scrape that finds it) and removed from every registry when it leaves, so that the
+ * registry holds meters of current endpoints only. For very large pools turn them off with
+ * {@link Builder#perEndpointMeters(boolean) perEndpointMeters(false)}. There is no latency
+ * {@code Timer}: it would need a hook on every call's outcome, which lb-core does not offer; the
+ * EWMA gauge is what the balancer itself computes.
+ *
+ * <p>Thread-safe. Nothing here runs on the pick path: the values are read from
+ * {@link LoadBalancer#stats()} on scrape (at most once a second, shared by every meter of a
+ * scrape, so figures may be up to a second old) and from events on the balancer's update path.
+ * Registering and removing meters takes a lock shared by the update path and scrapes; it is held
+ * only while meters are registered or removed.
+ */
+public final class LoadBalancerMetrics implements MeterBinder {
+  private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final boolean perEndpointMeters;
+  private final Ticker ticker;
+  private final EventCounts events = new EventCounts(this);
+  private final Object lock = new Object();
+  private volatile @Nullable LoadBalancer balancer;
+  private volatile @Nullable StatsView view;
+  private volatile Tags tags = Tags.empty();
+  // Under lock: the registries bound so far and the meters of the current endpoints by address.
+  private final List<MeterRegistry> registries = new ArrayList<>();
+  private final Map<String, EndpointMeters> endpoints = new HashMap<>();
+  private long reconciledAt = Long.MIN_VALUE;
+
+  private LoadBalancerMetrics(Builder builder) {
+    this.perEndpointMeters = builder.perEndpointMeters;
+    this.ticker = builder.ticker;
+  }
+
+  /** Metrics with the default options: per-endpoint meters on. */
+  public static LoadBalancerMetrics create() {
+    return builder().build();
+  }
+
+  /** A builder of metrics with options. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The listener to give to {@code LoadBalancer.builder(name).listener(...)}: it counts ejections,
+   * restorations, failed health checks and panic, and registers or removes per-endpoint meters as
+   * endpoints join and leave. Always the same instance.
+   */
+  public LoadBalancerListener listener() {
+    return events;
+  }
+
+  /**
+   * Names the balancer these metrics describe (the one built with {@link #listener()}, if it was
+   * given). Returns this, for {@code forBalancer(lb).bindTo(registry)}.
+   *
+   * @throws NullPointerException if {@code balancer} is null
+   * @throws IllegalStateException if another balancer was given before
+   */
+  public LoadBalancerMetrics forBalancer(LoadBalancer balancer) {
+    requireNonNull(balancer, "balancer");
+    synchronized (lock) {
+      LoadBalancer current = this.balancer;
+      if (current != null && current != balancer) {
+        throw new IllegalStateException("balancer: '" + balancer.name() + "' (expected: the balancer given before, '"
+            + current.name() + "'; one LoadBalancerMetrics per balancer)");
+      }
+      this.tags = Tags.of("balancer", balancer.name());
+      this.view = new StatsView(balancer, ticker, STATS_MAX_AGE_NANOS);
+      this.balancer = balancer;
+    }
+    return this;
+  }
+
+  /**
+   * Registers the meters in {@code registry}. May be called for several registries.
+   *
+   * @throws NullPointerException if {@code registry} is null
+   * @throws IllegalStateException if {@link #forBalancer} was not called first
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    requireNonNull(registry, "registry");
+    StatsView v = view;
+    LoadBalancer lb = balancer;
+    if (v == null || lb == null) {
+      throw new IllegalStateException("balancer: none (expected: forBalancer(lb) before bindTo(registry))");
+    }
+    for (EndpointHealth health : EndpointHealth.values()) {
+      Gauge.builder(MeterNames.ENDPOINTS, v, s -> s.read().counts().get(health))
+          .description("Endpoints of the balancer in each health state")
+          .tags(tags)
+          .tag("state", health.name().toLowerCase(Locale.ROOT))
+          .strongReference(true)
+          .register(registry);
+    }
+    Gauge.builder(MeterNames.ENDPOINTS_KNOWN, this, LoadBalancerMetrics::known)
+        .description("Endpoints the balancer knows, whatever their health")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MeterNames.PANIC, events, EventCounts::panic)
+        .description("1 while the balancer is in panic (picks go to every endpoint), else 0")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(MeterNames.EJECTIONS, events, EventCounts::ejected)
+        .description("Endpoints taken out of rotation by outlier detection or an open circuit")
+        .tags(tags).tag("reason", "ejected")
+        .register(registry);
+    FunctionCounter.builder(MeterNames.EJECTIONS, events, EventCounts::circuitOpened)
+        .description("Endpoints taken out of rotation by outlier detection or an open circuit")
+        .tags(tags).tag("reason", "circuit_open")
+        .register(registry);
+    FunctionCounter.builder(MeterNames.RESTORATIONS, events, EventCounts::restored)
+        .description("Endpoints back in rotation after an ejection or an open circuit")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder(MeterNames.HEALTH_CHECK_FAILURES, events, EventCounts::healthCheckFailed)
+        .description("Endpoints that failed their active health checks")
+        .tags(tags)
+        .register(registry);
+    synchronized (lock) {
+      registries.add(registry);
+      if (perEndpointMeters) {
+        for (EndpointMeters m : endpoints.values()) {
+          m.registerIn(registry);
+        }
+        reconcile(lb.endpoints(), v);
+      }
+    }
+  }
+
+  /** Every current endpoint; reconciles the per-endpoint meters with the reading, on scrape. */
+  private double known() {
+    StatsView v = Objects.requireNonNull(view);
+    StatsView.Reading r = v.read();
+    if (perEndpointMeters) {
+      synchronized (lock) {
+        if (r.readAt() != reconciledAt) {
+          reconciledAt = r.readAt();
+          List<Endpoint> current = new ArrayList<>(r.list().size());
+          r.list().forEach(s -> current.add(s.endpoint()));
+          reconcile(current, v);
+        }
+      }
+    }
+    return r.list().size();
+  }
+
+  /** Registers meters of new endpoints and removes those of endpoints gone; under lock. */
+  private void reconcile(List<Endpoint> current, StatsView v) {
+    Set<String> addresses = new HashSet<>(current.size() * 2);
+    for (Endpoint e : current) {
+      addresses.add(e.address());
+      add(e, v);
+    }
+    endpoints.values().removeIf(m -> {
+      if (addresses.contains(m.endpoint().address())) {
+        return false;
+      }
+      m.removeAll();
+      return true;
+    });
+  }
+
+  /** Registers the meters of {@code endpoint} unless they exist with the same zone; under lock. */
+  private void add(Endpoint endpoint, StatsView v) {
+    EndpointMeters existing = endpoints.get(endpoint.address());
+    if (existing != null) {
+      if (Objects.equals(existing.endpoint().zone(), endpoint.zone())) {
+        return;
+      }
+      existing.removeAll(); // the zone tag changed
+    }
+    EndpointMeters meters = new EndpointMeters(endpoint, v, tags);
+    for (MeterRegistry registry : registries) {
+      meters.registerIn(registry);
+    }
+    endpoints.put(endpoint.address(), meters);
+  }
+
+  /** From the listener, on the balancer's update path. */
+  void endpointAdded(String balancerName, Endpoint endpoint) {
+    StatsView v = view;
+    if (!perEndpointMeters || v == null || !isOurs(balancerName)) {
+      return;
+    }
+    synchronized (lock) {
+      add(endpoint, v);
+    }
+    v.invalidate();
+  }
+
+  /** From the listener, on the balancer's update path. */
+  void endpointRemoved(String balancerName, Endpoint endpoint) {
+    StatsView v = view;
+    if (!perEndpointMeters || v == null || !isOurs(balancerName)) {
+      return;
+    }
+    synchronized (lock) {
+      EndpointMeters meters = endpoints.remove(endpoint.address());
+      if (meters != null) {
+        meters.removeAll();
+      }
+    }
+    v.invalidate();
+  }
+
+  private boolean isOurs(String balancerName) {
+    LoadBalancer lb = balancer;
+    return lb != null && lb.name().equals(balancerName);
+  }
+
+  @Override
+  public String toString() {
+    LoadBalancer lb = balancer;
+    return "LoadBalancerMetrics{" + (lb == null ? "no balancer" : lb.name())
+        + (perEndpointMeters ? "" : ", no per-endpoint meters") + '}';
+  }
+
+  /** Builds {@link LoadBalancerMetrics}. Not thread-safe. */
+  public static final class Builder {
+    private boolean perEndpointMeters = true;
+    private Ticker ticker = Ticker.system();
+
+    private Builder() {}
+
+    /**
+     * Whether each endpoint gets meters of its own (four per endpoint and registry); default true.
+     * Turn off for pools of thousands of endpoints, where the balancer-level meters suffice.
+     */
+    public Builder perEndpointMeters(boolean enabled) {
+      this.perEndpointMeters = enabled;
+      return this;
+    }
+
+    /** The clock that ages the scrape's stats reading; tests pass a fake. */
+    Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Builds the metrics; they describe no balancer until {@link LoadBalancerMetrics#forBalancer}. */
+    public LoadBalancerMetrics build() {
+      return new LoadBalancerMetrics(this);
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package dev.roundabout.lb.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.EndpointSource;
+import dev.roundabout.lb.Lease;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.LoadBalancerListener;
+import dev.roundabout.lb.MutableEndpointSource;
+import dev.roundabout.lb.health.OutlierDetector;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerMetricsTest {
+  private static final Endpoint A = Endpoint.builder("10.0.0.1", 8080).zone("eu-west-1a").build();
+  private static final Endpoint B = Endpoint.of("10.0.0.2", 8080);
+  private static final Endpoint C = Endpoint.of("10.0.0.3", 8080);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<LoadBalancer> balancers = new ArrayList<>();
+
+  @AfterEach
+  void closeBalancers() {
+    balancers.forEach(LoadBalancer::close);
+    registry.close();
+  }
+
+  private LoadBalancer build(LoadBalancer.Builder builder) {
+    LoadBalancer lb = builder.executor(Runnable::run).ticker(ticker).build();
+    balancers.add(lb);
+    return lb;
+  }
+
+  /** Lets the next read of a meter read the balancer again (the stats reading lives a second). */
+  private void nextScrape() {
+    ticker.advance(Duration.ofSeconds(2));
+  }
+
+  private double gauge(String name, String... tags) {
+    return registry.get(name).tags(tags).gauge().value();
+  }
+
+  private double counter(String name, String... tags) {
+    return registry.get(name).tags(tags).functionCounter().count();
+  }
+
+  @Test
+  void scriptedRun_withEjection_showsStatesCountersAndPerEndpointFigures() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = build(LoadBalancer.builder("orders")
+        .endpoints(List.of(A, B, C))
+        .healthTracker(OutlierDetector.builder().consecutiveFailures(3).build())
+        .listener(metrics.listener()));
+    metrics.forBalancer(lb).bindTo(registry);
+
+    for (int i = 0; i < 30; i++) {
+      try (Lease lease = lb.acquire()) {
+        ticker.advance(Duration.ofMillis(20));
+        if (lease.endpoint().equals(A)) {
+          lease.failure(new IOException("boom"));
+        } else {
+          lease.success();
+        }
+      }
+    }
+    nextScrape();
+
+    assertThat(gauge("roundabout.lb.endpoints.known", "balancer", "orders")).isEqualTo(3);
+    assertThat(gauge("roundabout.lb.endpoints", "balancer", "orders", "state", "available")).isEqualTo(2);
+    assertThat(gauge("roundabout.lb.endpoints", "balancer", "orders", "state", "ejected")).isEqualTo(1);
+    assertThat(gauge("roundabout.lb.endpoints", "balancer", "orders", "state", "unhealthy")).isZero();
+    assertThat(gauge("roundabout.lb.panic", "balancer", "orders")).isZero();
+    assertThat(counter("roundabout.lb.ejections", "balancer", "orders", "reason", "ejected")).isEqualTo(1);
+    assertThat(counter("roundabout.lb.restorations", "balancer", "orders")).isZero();
+    assertThat(counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.1:8080", "zone", "eu-west-1a",
+        "outcome", "failure")).isEqualTo(3);
+    assertThat(counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.1:8080", "outcome", "success")).isZero();
+    double successes = counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.2:8080", "outcome", "success")
+        + counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.3:8080", "outcome", "success");
+    assertThat(successes).isEqualTo(27);
+    assertThat(gauge("roundabout.lb.endpoint.latency.ewma", "endpoint", "10.0.0.2:8080")).isCloseTo(0.020, within());
+    assertThat(gauge("roundabout.lb.endpoint.in.flight", "endpoint", "10.0.0.2:8080")).isZero();
+    assertThat(registry.get("roundabout.lb.endpoint.in.flight").tags("endpoint", "10.0.0.2:8080").meter().getId()
+        .getTag("zone")).isNull();
+
+    // The ejection ends after the base ejection time; the next pick brings A back.
+    ticker.advance(OutlierDetector.DEFAULT_BASE_EJECTION_TIME.plusSeconds(1));
+    lb.pick();
+    nextScrape();
+    assertThat(counter("roundabout.lb.restorations", "balancer", "orders")).isEqualTo(1);
+    assertThat(gauge("roundabout.lb.endpoints", "balancer", "orders", "state", "available")).isEqualTo(3);
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(1e-9);
+  }
+
+  @Test
+  void inFlight_countsOpenLeases() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = build(LoadBalancer.builder("orders").endpoints(List.of(B)).listener(metrics.listener()));
+    metrics.forBalancer(lb).bindTo(registry);
+    try (Lease first = lb.acquire(); Lease second = lb.acquire()) {
+      nextScrape();
+      assertThat(gauge("roundabout.lb.endpoint.in.flight", "endpoint", "10.0.0.2:8080")).isEqualTo(2);
+      assertThat(gauge("roundabout.lb.endpoint.latency.ewma", "endpoint", "10.0.0.2:8080")).isNaN();
+    }
+  }
+
+  @Test
+  void endpointLeaving_removesItsMeters_andJoining_registersThem() {
+    MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = build(LoadBalancer.builder("orders").source(source).listener(metrics.listener()));
+    metrics.forBalancer(lb).bindTo(registry);
+    assertThat(endpointTags()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.2:8080");
+
+    source.update(List.of(B, C));
+
+    assertThat(endpointTags()).containsExactlyInAnyOrder("10.0.0.2:8080", "10.0.0.3:8080");
+    assertThat(registry.find("roundabout.lb.endpoint.calls").tag("endpoint", "10.0.0.1:8080").meters()).isEmpty();
+  }
+
+  @Test
+  void withoutListener_scrapeReconcilesPerEndpointMeters_andEventCountersStayZero() {
+    MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = build(LoadBalancer.builder("orders").source(source));
+    metrics.forBalancer(lb).bindTo(registry);
+
+    source.update(List.of(C));
+    nextScrape();
+    assertThat(gauge("roundabout.lb.endpoints.known", "balancer", "orders")).isEqualTo(1);
+
+    assertThat(endpointTags()).containsExactly("10.0.0.3:8080");
+    assertThat(counter("roundabout.lb.ejections", "balancer", "orders", "reason", "ejected")).isZero();
+  }
+
+  @Test
+  void perEndpointMetersOff_registersBalancerMetersOnly() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().perEndpointMeters(false).ticker(ticker).build();
+    LoadBalancer lb = build(LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).listener(metrics.listener()));
+    metrics.forBalancer(lb).bindTo(registry);
+    nextScrape();
+
+    assertThat(gauge("roundabout.lb.endpoints.known", "balancer", "orders")).isEqualTo(3);
+    assertThat(registry.getMeters()).noneMatch(m -> m.getId().getName().startsWith("roundabout.lb.endpoint."));
+  }
+
+  @Test
+  void tenThousandEndpointsReplacedOverTime_keepMetersOfCurrentEndpointsOnly() {
+    MutableEndpointSource source = EndpointSource.mutable(List.of());
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = build(LoadBalancer.builder("orders").source(source).listener(metrics.listener()));
+    metrics.forBalancer(lb).bindTo(registry);
+    int balancerMeters = registry.getMeters().size();
+    int maxMeters = 0;
+    for (int round = 0; round < 500; round++) {
+      List<Endpoint> pool = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        int n = round * 20 + i; // 10,000 distinct endpoints in all, 20 at a time
+        pool.add(Endpoint.of("10.1." + (n / 250) + "." + (n % 250), 8080));
+      }
+      source.update(pool);
+      if (round % 50 == 0) {
+        nextScrape();
+        registry.getMeters().forEach(LoadBalancerMetricsTest::read);
+      }
+      maxMeters = Math.max(maxMeters, registry.getMeters().size());
+    }
+    assertThat(maxMeters).isEqualTo(balancerMeters + 20 * 4);
+    assertThat(endpointTags()).hasSize(20);
+  }
+
+  @Test
+  void picks_reachNeitherListenerNorMeters() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    AtomicInteger events = new AtomicInteger();
+    LoadBalancerListener counting = new LoadBalancerListener() {
+      @Override
+      public void onEndpointAdded(String balancer, Endpoint endpoint) {
+        events.incrementAndGet();
+        metrics.listener().onEndpointAdded(balancer, endpoint);
+      }
+    };
+    LoadBalancer lb = build(LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).listener(counting));
+    metrics.forBalancer(lb).bindTo(registry);
+    int before = events.get();
+    int meters = registry.getMeters().size();
+    for (int i = 0; i < 10_000; i++) {
+      lb.pick();
+      lb.acquire().success();
+    }
+    assertThat(events.get()).isEqualTo(before);
+    assertThat(registry.getMeters()).hasSize(meters);
+  }
+
+  @Test
+  void bindTo_withoutBalancer_isRejected() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.create();
+    assertThatThrownBy(() -> metrics.bindTo(registry))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("balancer: none (expected: forBalancer(lb) before bindTo(registry))");
+  }
+
+  @Test
+  void forBalancer_secondBalancer_isRejected() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.create();
+    LoadBalancer orders = build(LoadBalancer.builder("orders").endpoints(List.of(A)));
+    LoadBalancer users = build(LoadBalancer.builder("users").endpoints(List.of(A)));
+    metrics.forBalancer(orders);
+    assertThatThrownBy(() -> metrics.forBalancer(users))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("balancer: 'users' (expected: the balancer given before, 'orders'; one LoadBalancerMetrics per balancer)");
+  }
+
+  private List<String> endpointTags() {
+    return registry.find("roundabout.lb.endpoint.in.flight").meters().stream()
+        .map(m -> m.getId().getTag("endpoint"))
+        .toList();
+  }
+
+  private static void read(Meter meter) {
+    meter.measure().forEach(measurement -> measurement.getValue());
+  }
+}
