@@ -1,0 +1,62 @@
+package dev.roundabout.lb.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.Lease;
+import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.health.OutlierDetector;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PrometheusScrapeTest {
+  @Test
+  void scrape_afterEjection_holdsBalancerAndEndpointSeries() {
+    FakeTicker ticker = new FakeTicker();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    Endpoint a = Endpoint.builder("10.0.0.1", 8080).zone("eu-west-1a").build();
+    Endpoint b = Endpoint.of("10.0.0.2", 8080);
+    Endpoint c = Endpoint.of("10.0.0.3", 8080);
+    try (LoadBalancer lb = LoadBalancer.builder("orders")
+        .endpoints(List.of(a, b, c))
+        .healthTracker(OutlierDetector.builder().consecutiveFailures(3).build())
+        .listener(metrics.listener())
+        .executor(Runnable::run)
+        .ticker(ticker)
+        .build()) {
+      metrics.forBalancer(lb).bindTo(registry);
+      for (int i = 0; i < 30; i++) {
+        try (Lease lease = lb.acquire()) {
+          ticker.advance(Duration.ofMillis(10));
+          if (lease.endpoint().equals(a)) {
+            lease.failure(new IOException("boom"));
+          } else {
+            lease.success();
+          }
+        }
+      }
+      ticker.advance(Duration.ofSeconds(2));
+
+      String text = registry.scrape();
+
+      assertThat(text)
+          .contains("roundabout_lb_endpoints{balancer=\"orders\",state=\"available\"} 2.0")
+          .contains("roundabout_lb_endpoints{balancer=\"orders\",state=\"ejected\"} 1.0")
+          .contains("roundabout_lb_endpoints_known{balancer=\"orders\"} 3.0")
+          .contains("roundabout_lb_panic{balancer=\"orders\"} 0.0")
+          .contains("roundabout_lb_ejections_total{balancer=\"orders\",reason=\"ejected\"} 1.0")
+          .contains("roundabout_lb_restorations_total{balancer=\"orders\"} 0.0")
+          .contains("roundabout_lb_endpoint_calls_total{balancer=\"orders\",endpoint=\"10.0.0.1:8080\",outcome=\"failure\",zone=\"eu-west-1a\"} 3.0")
+          .contains("roundabout_lb_endpoint_calls_total{balancer=\"orders\",endpoint=\"10.0.0.2:8080\",outcome=\"success\"}")
+          .contains("roundabout_lb_endpoint_latency_ewma_seconds{balancer=\"orders\",endpoint=\"10.0.0.2:8080\"} 0.01")
+          .contains("roundabout_lb_endpoint_in_flight{balancer=\"orders\",endpoint=\"10.0.0.3:8080\"} 0.0");
+    } finally {
+      registry.close();
+    }
+  }
+}
