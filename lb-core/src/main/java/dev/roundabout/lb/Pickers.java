@@ -1,6 +1,7 @@
 package dev.roundabout.lb;
 
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
+import static dev.roundabout.lb.internal.Preconditions.quote;
 
 import dev.roundabout.lb.pick.BuiltinPickers;
 
@@ -137,6 +138,187 @@ public final class Pickers {
    */
   public static AdaptiveFactory adaptive() {
     return AdaptiveFactory.DEFAULT;
+  }
+
+  /** The names {@link #named(String)} accepts, in the order its messages list them. */
+  private static final java.util.List<String> NAMES = java.util.List.of(
+      "roundRobin", "weightedRoundRobin", "random", "weightedRandom", "leastConnections", "powerOfTwoChoices",
+      "ringHash", "maglev", "rendezvous", "peakEwma", "adaptive");
+
+  /**
+   * The built-in picker that configuration text names: the name of one of the methods above,
+   * optionally followed by options in parentheses that map to the factory's option methods, such
+   * as {@code maglev(tableSize=5003, boundedLoad=1.25)}. Names and keys are case-sensitive;
+   * whitespace around names, keys, values and separators is ignored; {@code name()} is the name
+   * alone. The options:
+   *
+   * <ul>
+   *   <li>{@code ringHash(pointsPerWeight=, ringSize=, boundedLoad=)}
+   *   <li>{@code maglev(tableSize=, boundedLoad=)}
+   *   <li>{@code rendezvous(boundedLoad=)}
+   *   <li>{@code peakEwma(decay=)}
+   *   <li>{@code adaptive(decay=, failurePenalty=, candidates=)}
+   * </ul>
+   *
+   * <p>Whole numbers for counts and sizes, decimal numbers for {@code boundedLoad}, and durations
+   * as a whole number with a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) or in
+   * ISO-8601 ({@code PT10S}). Each key may be given once.
+   *
+   * @throws NullPointerException if {@code text} is null
+   * @throws IllegalArgumentException if the name or a key is unknown, a value cannot be read, or
+   *     an option method refuses it (with that method's message)
+   */
+  public static PickerFactory named(String text) {
+    checkNotNull(text, "text");
+    String trimmed = text.trim();
+    int open = trimmed.indexOf('(');
+    String name = (open < 0 ? trimmed : trimmed.substring(0, open)).trim();
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException(
+          "picker: " + quote(name) + " (expected: one of " + String.join(", ", NAMES) + ")");
+    }
+    java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+    if (open >= 0) {
+      if (!trimmed.endsWith(")")) {
+        throw new IllegalArgumentException(
+            "picker: " + quote(trimmed) + " (expected: " + name + " or " + name + "(key=value, ...))");
+      }
+      String inside = trimmed.substring(open + 1, trimmed.length() - 1).trim();
+      for (String option : inside.isEmpty() ? new String[0] : inside.split(",", -1)) {
+        int eq = option.indexOf('=');
+        if (eq < 0) {
+          throw new IllegalArgumentException(
+              name + " option: " + quote(option.trim()) + " (expected: key=value)");
+        }
+        String key = option.substring(0, eq).trim();
+        if (options.put(key, option.substring(eq + 1).trim()) != null) {
+          throw new IllegalArgumentException(name + " option: " + quote(key) + " (expected: each key once)");
+        }
+      }
+    }
+    return withOptions(name, options);
+  }
+
+  private static PickerFactory withOptions(String name, java.util.Map<String, String> options) {
+    switch (name) {
+      case "ringHash" -> {
+        checkKeys(name, options, "pointsPerWeight", "ringSize", "boundedLoad");
+        RingHashFactory factory = RingHashFactory.DEFAULT;
+        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+          factory = switch (e.getKey()) {
+            case "pointsPerWeight" -> factory.pointsPerWeight(intValue(e));
+            case "ringSize" -> factory.ringSize(intValue(e));
+            default -> factory.boundedLoad(doubleValue(e));
+          };
+        }
+        return factory;
+      }
+      case "maglev" -> {
+        checkKeys(name, options, "tableSize", "boundedLoad");
+        MaglevFactory factory = MaglevFactory.DEFAULT;
+        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+          factory = e.getKey().equals("tableSize") ? factory.tableSize(intValue(e)) : factory.boundedLoad(doubleValue(e));
+        }
+        return factory;
+      }
+      case "rendezvous" -> {
+        checkKeys(name, options, "boundedLoad");
+        RendezvousFactory factory = RendezvousFactory.DEFAULT;
+        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+          factory = factory.boundedLoad(doubleValue(e));
+        }
+        return factory;
+      }
+      case "peakEwma" -> {
+        checkKeys(name, options, "decay");
+        PeakEwmaFactory factory = PeakEwmaFactory.DEFAULT;
+        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+          factory = factory.decay(durationValue(e));
+        }
+        return factory;
+      }
+      case "adaptive" -> {
+        checkKeys(name, options, "decay", "failurePenalty", "candidates");
+        AdaptiveFactory factory = AdaptiveFactory.DEFAULT;
+        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+          factory = switch (e.getKey()) {
+            case "decay" -> factory.decay(durationValue(e));
+            case "failurePenalty" -> factory.failurePenalty(durationValue(e));
+            default -> factory.candidates(intValue(e));
+          };
+        }
+        return factory;
+      }
+      default -> {
+        checkKeys(name, options);
+        return simple(name);
+      }
+    }
+  }
+
+  private static PickerFactory simple(String name) {
+    return switch (name) {
+      case "roundRobin" -> roundRobin();
+      case "weightedRoundRobin" -> weightedRoundRobin();
+      case "random" -> random();
+      case "weightedRandom" -> weightedRandom();
+      case "leastConnections" -> leastConnections();
+      default -> powerOfTwoChoices();
+    };
+  }
+
+  /** Refuses a key not in {@code accepted}. */
+  private static void checkKeys(String name, java.util.Map<String, String> options, String... accepted) {
+    java.util.List<String> keys = java.util.List.of(accepted);
+    for (String key : options.keySet()) {
+      if (!keys.contains(key)) {
+        throw new IllegalArgumentException(name + " option: " + quote(key) + " (expected: "
+            + (keys.isEmpty() ? "no options" : String.join(", ", keys)) + ")");
+      }
+    }
+  }
+
+  private static int intValue(java.util.Map.Entry<String, String> option) {
+    try {
+      return Integer.parseInt(option.getValue());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option.getKey() + ": " + quote(option.getValue()) + " (expected: a whole number)", e);
+    }
+  }
+
+  private static double doubleValue(java.util.Map.Entry<String, String> option) {
+    try {
+      return Double.parseDouble(option.getValue());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option.getKey() + ": " + quote(option.getValue()) + " (expected: a number such as 1.25)", e);
+    }
+  }
+
+  private static java.time.Duration durationValue(java.util.Map.Entry<String, String> option) {
+    String text = option.getValue();
+    try {
+      if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P")) {
+        return java.time.Duration.parse(text);
+      }
+      if (text.endsWith("ms")) {
+        return java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      }
+      if (text.endsWith("s")) {
+        return java.time.Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      if (text.endsWith("m")) {
+        return java.time.Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      if (text.endsWith("h")) {
+        return java.time.Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+    } catch (RuntimeException e) {
+      // NumberFormatException, DateTimeParseException or ArithmeticException: the message below
+    }
+    throw new IllegalArgumentException(
+        option.getKey() + ": " + quote(text) + " (expected: a duration such as 500ms, 10s, 2m or PT10S)");
   }
 
   /** {@link #peakEwma()} with options. Immutable; each option returns a new factory. */

@@ -6,6 +6,8 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -77,6 +79,49 @@ public final class ActiveHealthChecker implements HealthPolicy {
    */
   public static Builder builder(HealthProbe probe) {
     return new Builder(checkNotNull(probe, "probe"));
+  }
+
+  /** The keys {@link #fromMap} accepts, in the order its messages list them. */
+  private static final List<String> KEYS = List.of(
+      "interval", "timeout", "healthyThreshold", "unhealthyThreshold", "jitterPercent", "initiallyHealthy");
+
+  /**
+   * A checker that calls {@code probe}, from configuration text: each key names the builder
+   * method of the same name, and a key left out keeps its default. {@code interval} and
+   * {@code timeout} are durations, a whole number with a unit ({@code 500ms}, {@code 5s},
+   * {@code 1m}) or ISO-8601 ({@code PT5S}); {@code healthyThreshold}, {@code unhealthyThreshold}
+   * and {@code jitterPercent} whole numbers; {@code initiallyHealthy} {@code true} or
+   * {@code false}. Whitespace around values is ignored. The checks run on a thread of each
+   * balancer's own; {@link #builder} gives a {@link Builder#scheduler scheduler}.
+   *
+   * @throws NullPointerException if {@code probe}, {@code config} or one of its keys or values is
+   *     null
+   * @throws IllegalArgumentException if a key is unknown, a value cannot be read, or the builder
+   *     method refuses it (with that method's message)
+   * @throws IllegalStateException if the options do not fit together, as {@link Builder#build()}
+   */
+  public static ActiveHealthChecker fromMap(HealthProbe probe, Map<String, String> config) {
+    Builder builder = builder(probe);
+    Map<String, String> values = OutlierDetector.checkKeys("ActiveHealthChecker", config, KEYS);
+    if (values.containsKey("interval")) {
+      builder.interval(OutlierDetector.durationValue("interval", values.get("interval")));
+    }
+    if (values.containsKey("timeout")) {
+      builder.timeout(OutlierDetector.durationValue("timeout", values.get("timeout")));
+    }
+    if (values.containsKey("healthyThreshold")) {
+      builder.healthyThreshold(OutlierDetector.intValue("healthyThreshold", values.get("healthyThreshold")));
+    }
+    if (values.containsKey("unhealthyThreshold")) {
+      builder.unhealthyThreshold(OutlierDetector.intValue("unhealthyThreshold", values.get("unhealthyThreshold")));
+    }
+    if (values.containsKey("jitterPercent")) {
+      builder.jitterPercent(OutlierDetector.intValue("jitterPercent", values.get("jitterPercent")));
+    }
+    if (values.containsKey("initiallyHealthy")) {
+      builder.initiallyHealthy(OutlierDetector.booleanValue(values, "initiallyHealthy", false, ""));
+    }
+    return builder.build();
   }
 
   /**

@@ -4,8 +4,12 @@ import static dev.roundabout.lb.internal.Preconditions.checkArgument;
 import static dev.roundabout.lb.internal.Preconditions.checkInRange;
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
+import static dev.roundabout.lb.internal.Preconditions.quote;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Passive health: ejects an endpoint for a while when the outcomes of real calls say it is sick,
@@ -85,6 +89,140 @@ public final class OutlierDetector implements HealthPolicy {
   /** A detector with the defaults. */
   public static OutlierDetector ofDefaults() {
     return builder().build();
+  }
+
+  /** The keys {@link #fromMap} accepts, in the order its messages list them. */
+  private static final List<String> KEYS = List.of(
+      "consecutiveFailures", "withoutConsecutiveFailures", "failureRate", "withoutFailureRate",
+      "baseEjectionTime", "maxEjectionTime", "maxEjectionPercent");
+
+  /**
+   * A detector from configuration text, such as a properties file or environment gives: each key
+   * names the builder method of the same name, and a key left out keeps its default.
+   *
+   * <ul>
+   *   <li>{@code consecutiveFailures}: a whole number, such as {@code 5};
+   *   <li>{@code withoutConsecutiveFailures}: {@code true} or {@code false};
+   *   <li>{@code failureRate}: {@code percent%/minimumCalls/window}, such as {@code 50%/20/30s};
+   *   <li>{@code withoutFailureRate}: {@code true} or {@code false};
+   *   <li>{@code baseEjectionTime}, {@code maxEjectionTime}: durations;
+   *   <li>{@code maxEjectionPercent}: a whole number, such as {@code 50}.
+   * </ul>
+   *
+   * <p>Durations are a whole number with a unit ({@code 500ms}, {@code 30s}, {@code 5m},
+   * {@code 1h}) or ISO-8601 ({@code PT30S}). Whitespace around values is ignored. A rule cannot be
+   * both set and turned off.
+   *
+   * @throws NullPointerException if {@code config} or one of its keys or values is null
+   * @throws IllegalArgumentException if a key is unknown, a value cannot be read, or the builder
+   *     method refuses it (with that method's message)
+   * @throws IllegalStateException if the options do not fit together, as {@link Builder#build()}
+   */
+  public static OutlierDetector fromMap(Map<String, String> config) {
+    Map<String, String> values = checkKeys("OutlierDetector", config, KEYS);
+    Builder builder = builder();
+    String consecutive = values.get("consecutiveFailures");
+    if (consecutive != null) {
+      builder.consecutiveFailures(intValue("consecutiveFailures", consecutive));
+    }
+    if (booleanValue(values, "withoutConsecutiveFailures", consecutive != null, "consecutiveFailures")) {
+      builder.withoutConsecutiveFailures();
+    }
+    String rate = values.get("failureRate");
+    if (rate != null) {
+      String[] parts = rate.split("/", -1);
+      if (parts.length != 3 || !parts[0].trim().endsWith("%")) {
+        throw new IllegalArgumentException(
+            "failureRate: " + quote(rate) + " (expected: percent%/minimumCalls/window, such as 50%/20/30s)");
+      }
+      String percent = parts[0].trim();
+      builder.failureRate(
+          intValue("failureRatePercent", percent.substring(0, percent.length() - 1)),
+          intValue("minimumCalls", parts[1]),
+          durationValue("window", parts[2]));
+    }
+    if (booleanValue(values, "withoutFailureRate", rate != null, "failureRate")) {
+      builder.withoutFailureRate();
+    }
+    if (values.containsKey("baseEjectionTime")) {
+      builder.baseEjectionTime(durationValue("baseEjectionTime", values.get("baseEjectionTime")));
+    }
+    if (values.containsKey("maxEjectionTime")) {
+      builder.maxEjectionTime(durationValue("maxEjectionTime", values.get("maxEjectionTime")));
+    }
+    if (values.containsKey("maxEjectionPercent")) {
+      builder.maxEjectionPercent(intValue("maxEjectionPercent", values.get("maxEjectionPercent")));
+    }
+    return builder.build();
+  }
+
+  /** Checks every key of {@code config} against {@code accepted}; returns its trimmed values. */
+  static Map<String, String> checkKeys(String type, Map<String, String> config, List<String> accepted) {
+    checkNotNull(config, "config");
+    Map<String, String> values = new HashMap<>();
+    for (Map.Entry<String, String> entry : config.entrySet()) {
+      String key = checkNotNull(entry.getKey(), "key");
+      if (!accepted.contains(key)) {
+        throw new IllegalArgumentException(
+            type + " key: " + quote(key) + " (expected: " + String.join(", ", accepted) + ")");
+      }
+      values.put(key, checkNotNull(entry.getValue(), key).trim());
+    }
+    return values;
+  }
+
+  /**
+   * Reads the flag {@code key} (false when absent); refuses it true together with {@code other}
+   * when {@code otherGiven}.
+   */
+  static boolean booleanValue(Map<String, String> values, String key, boolean otherGiven, String other) {
+    String text = values.get(key);
+    if (text == null) {
+      return false;
+    }
+    boolean value;
+    if (text.equals("true")) {
+      value = true;
+    } else if (text.equals("false")) {
+      value = false;
+    } else {
+      throw new IllegalArgumentException(key + ": " + quote(text) + " (expected: true or false)");
+    }
+    checkArgument(!(value && otherGiven), key, text, "not with " + other);
+    return value;
+  }
+
+  static int intValue(String key, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": " + quote(text.trim()) + " (expected: a whole number)", e);
+    }
+  }
+
+  static Duration durationValue(String key, String text) {
+    String t = text.trim();
+    try {
+      if (t.startsWith("P") || t.startsWith("p") || t.startsWith("-P")) {
+        return Duration.parse(t);
+      }
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      if (t.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      if (t.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+    } catch (RuntimeException e) {
+      // NumberFormatException, DateTimeParseException or ArithmeticException: the message below
+    }
+    throw new IllegalArgumentException(
+        key + ": " + quote(t) + " (expected: a duration such as 500ms, 30s, 5m or PT30S)");
   }
 
   /** A new detector for one balancer: its own counts and ejections, the options of this one. */
