@@ -2,7 +2,6 @@ package dev.roundabout.examples;
 
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.Pickers;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +10,9 @@ import java.util.Locale;
 final class DemoOptions {
   static final String USAGE =
       "usage: demo [--picker NAME] [--duration 20s] [--clients N] [--seed N] [--compare]\n"
-          + "  --picker    a Pickers method: roundRobin, weightedRoundRobin, random, weightedRandom,\n"
-          + "              leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive\n"
+          + "  --picker    a picker name: roundRobin, weightedRoundRobin, random, weightedRandom,\n"
+          + "              leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive,\n"
+          + "              with options in parentheses if any, such as adaptive(decay=5s)\n"
           + "              (default adaptive, the best general choice in lb-sim's report)\n"
           + "  --duration  how long the script runs, such as 20s, 5000ms or 1m (1s to 10m, default 20s)\n"
           + "  --clients   concurrent client threads (1 to 64, default 8)\n"
@@ -61,17 +61,9 @@ final class DemoOptions {
     return options;
   }
 
-  /** The picker factory {@code Pickers.<name>()}. */
+  /** The picker factory {@link Pickers#named(String)} gives for {@code name}, with its message if none. */
   static PickerFactory factory(String name) {
-    try {
-      Method method = Pickers.class.getMethod(name);
-      if (method.getParameterCount() == 0 && PickerFactory.class.isAssignableFrom(method.getReturnType())) {
-        return (PickerFactory) method.invoke(null);
-      }
-    } catch (ReflectiveOperationException e) {
-      // fall through to the message below
-    }
-    throw new IllegalArgumentException("--picker: " + name + " (expected: a Pickers method such as powerOfTwoChoices)");
+    return Pickers.named(name);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -44,7 +44,8 @@ class DemoTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Demo.run(new String[] {"--picker", "fastest"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("--picker: fastest (expected: a Pickers method such as powerOfTwoChoices)");
+        .startsWith("picker: \"fastest\" (expected: one of roundRobin, weightedRoundRobin, random, weightedRandom,"
+            + " leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive)");
   }
 
   @Test

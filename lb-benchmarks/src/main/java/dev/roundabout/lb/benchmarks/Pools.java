@@ -4,7 +4,6 @@ import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.Pickers;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,13 +23,12 @@ public final class Pools {
     return endpoints;
   }
 
-  /** The factory {@code Pickers.<name>()} returns. */
+  /**
+   * The factory {@link Pickers#named(String)} gives for {@code name}, such as {@code maglev} or
+   * {@code maglev(tableSize=5003)}.
+   */
   public static PickerFactory picker(String name) {
-    try {
-      return (PickerFactory) Pickers.class.getMethod(name).invoke(null);
-    } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
-      throw new IllegalArgumentException("picker: " + name + " (expected: a method of Pickers)", e);
-    }
+    return Pickers.named(name);
   }
 
   /** A balancer over {@code count} endpoints with the picker {@code name}. */
