@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  *       session expired), the later registration counts.
  *   <li>The pool empties only when ZooKeeper says the service has no instance, and has said so for
  *       the removal delay: its path has no child, or does not exist (nobody has registered yet, or
- *       the path was removed), or every instance is disabled. A first list is empty at once if the
- *       service has no instance when the source starts. Instances that cannot be used are left out;
+ *       the path was removed), or every instance is disabled. An empty first list, too, comes only
+ *       after the service has had no instance for the removal delay. Instances that cannot be used are left out;
  *       when a service has instances and none can be used, the source is stale and keeps its last
  *       list.
  *   <li>ZooKeeper unreachable: when the client's connection is {@code SUSPENDED} or {@code LOST},
@@ -106,6 +106,7 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
   private final String path;
   private final InstanceReader reader;
   private final RecentInstances recent;
+  private final long removalDelayNanos;
   private final Executor onThread = this::runOnThread;
   private final ConnectionStateListener connectionListener = (client, state) -> onConnectionState(state);
   private final CuratorCacheListener cacheListener = new CuratorCacheListener() {
@@ -141,6 +142,10 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
   private @Nullable ScheduledFuture<?> relist;
   /** The next delivery that a removal delay ending calls for. */
   private @Nullable ScheduledFuture<?> removal;
+  /** Whether a list was delivered yet. */
+  private boolean delivered;
+  /** Since when (System.nanoTime) the service has looked empty before any list, or -1. */
+  private long emptyBeforeFirstSince = -1;
 
   private ZooKeeperEndpointSource(Builder builder, String path, String description) {
     super(description);
@@ -149,6 +154,7 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
     this.path = path;
     this.reader = new InstanceReader(description, builder.useSslPort);
     this.recent = new RecentInstances(builder.removalDelay.toNanos());
+    this.removalDelayNanos = builder.removalDelay.toNanos();
   }
 
   /**
@@ -341,7 +347,22 @@ public final class ZooKeeperEndpointSource extends RegistrySource {
           + reading.firstProblem() + ")");
       return;
     }
-    RecentInstances.Merged merged = recent.merge(reading.endpoints(), System.nanoTime());
+    long now = System.nanoTime();
+    RecentInstances.Merged merged = recent.merge(reading.endpoints(), now);
+    if (!delivered && merged.endpoints().isEmpty() && removalDelayNanos > 0) {
+      // An empty first list waits for the removal delay too: a registrant re-creating its node (as
+      // Curator's discovery does on each connection) must not make the first list empty.
+      if (emptyBeforeFirstSince < 0) {
+        emptyBeforeFirstSince = now;
+      }
+      long left = removalDelayNanos - (now - emptyBeforeFirstSince);
+      if (left > 0) {
+        scheduleRemoval(left);
+        return;
+      }
+    }
+    emptyBeforeFirstSince = -1;
+    delivered = true;
     deliver(merged.endpoints());
     scheduleRemoval(merged.nanosToNextRemoval());
   }
