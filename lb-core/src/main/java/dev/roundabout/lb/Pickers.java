@@ -3,6 +3,7 @@ package dev.roundabout.lb;
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
+import dev.roundabout.lb.internal.ConfigValues;
 import dev.roundabout.lb.pick.BuiltinPickers;
 
 /**
@@ -279,46 +280,15 @@ public final class Pickers {
   }
 
   private static int intValue(java.util.Map.Entry<String, String> option) {
-    try {
-      return Integer.parseInt(option.getValue());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          option.getKey() + ": " + quote(option.getValue()) + " (expected: a whole number)", e);
-    }
+    return ConfigValues.wholeNumber(option.getKey(), option.getValue());
   }
 
   private static double doubleValue(java.util.Map.Entry<String, String> option) {
-    try {
-      return Double.parseDouble(option.getValue());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          option.getKey() + ": " + quote(option.getValue()) + " (expected: a number such as 1.25)", e);
-    }
+    return ConfigValues.number(option.getKey(), option.getValue());
   }
 
   private static java.time.Duration durationValue(java.util.Map.Entry<String, String> option) {
-    String text = option.getValue();
-    try {
-      if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P")) {
-        return java.time.Duration.parse(text);
-      }
-      if (text.endsWith("ms")) {
-        return java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-      }
-      if (text.endsWith("s")) {
-        return java.time.Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-      if (text.endsWith("m")) {
-        return java.time.Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-      if (text.endsWith("h")) {
-        return java.time.Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-    } catch (RuntimeException e) {
-      // NumberFormatException, DateTimeParseException or ArithmeticException: the message below
-    }
-    throw new IllegalArgumentException(
-        option.getKey() + ": " + quote(text) + " (expected: a duration such as 500ms, 10s, 2m or PT10S)");
+    return ConfigValues.duration(option.getKey(), option.getValue(), "500ms, 10s, 2m or PT10S");
   }
 
   /** {@link #peakEwma()} with options. Immutable; each option returns a new factory. */

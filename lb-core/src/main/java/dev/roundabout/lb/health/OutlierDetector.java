@@ -6,6 +6,7 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.checkState;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
+import dev.roundabout.lb.internal.ConfigValues;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -193,36 +194,11 @@ public final class OutlierDetector implements HealthPolicy {
   }
 
   static int intValue(String key, String text) {
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": " + quote(text.trim()) + " (expected: a whole number)", e);
-    }
+    return ConfigValues.wholeNumber(key, text);
   }
 
   static Duration durationValue(String key, String text) {
-    String t = text.trim();
-    try {
-      if (t.startsWith("P") || t.startsWith("p") || t.startsWith("-P")) {
-        return Duration.parse(t);
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      if (t.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-      if (t.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-      if (t.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-    } catch (RuntimeException e) {
-      // NumberFormatException, DateTimeParseException or ArithmeticException: the message below
-    }
-    throw new IllegalArgumentException(
-        key + ": " + quote(t) + " (expected: a duration such as 500ms, 30s, 5m or PT30S)");
+    return ConfigValues.duration(key, text, "500ms, 30s, 5m or PT30S");
   }
 
   /** A new detector for one balancer: its own counts and ejections, the options of this one. */
