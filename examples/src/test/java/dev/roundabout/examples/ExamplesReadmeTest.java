@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 /** The README's quick starts are the bodies of the example programs, and the programs run. */
 class ExamplesReadmeTest {
 
-  private static String readme() throws IOException {
+  static String readme() throws IOException {
     return Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
   }
 
   /** The lines between {@code // <marker>:begin} and {@code // <marker>:end}, indentation removed. */
-  private static String block(String file, String marker) throws IOException {
+  static String block(String file, String marker) throws IOException {
     String source = Files.readString(Path.of("src/main/java/dev/roundabout/examples/" + file), StandardCharsets.UTF_8);
     String begin = "// " + marker + ":begin\n";
     int from = source.indexOf(begin);
