@@ -439,8 +439,9 @@ public final class Pickers {
     /**
      * Sets the most points the ring holds, 1 to 8,388,608; default
      * {@value BuiltinPickers#DEFAULT_RING_SIZE}. Within it, an endpoint's points depend only on
-     * its own weight; a pool whose total weight times {@link #pointsPerWeight} exceeds it has every
-     * endpoint's points scaled down to fit, and then a change also moves a share of other keys.
+     * its own weight; a pool whose total weight times {@link #pointsPerWeight} exceeds it gets the
+     * most points per unit of weight that fit, and a change that alters that number also moves
+     * a small share of other keys (about one over that number).
      *
      * @throws IllegalArgumentException if {@code ringSize} is out of range
      */

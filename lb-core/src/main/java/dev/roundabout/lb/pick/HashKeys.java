@@ -1,5 +1,6 @@
 package dev.roundabout.lb.pick;
 
+import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.ReadyEndpoints;
 import dev.roundabout.lb.internal.XxHash64;
@@ -25,9 +26,14 @@ final class HashKeys {
   static long[] addressHashes(ReadyEndpoints ready) {
     long[] hashes = new long[ready.size()];
     for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = XxHash64.hash(ready.endpoint(i).address().getBytes(StandardCharsets.UTF_8));
+      hashes[i] = addressHash(ready.endpoint(i));
     }
     return hashes;
+  }
+
+  /** XXH64 of the endpoint's {@code host:port} in UTF-8. */
+  static long addressHash(Endpoint endpoint) {
+    return XxHash64.hash(endpoint.address().getBytes(StandardCharsets.UTF_8));
   }
 
   /**

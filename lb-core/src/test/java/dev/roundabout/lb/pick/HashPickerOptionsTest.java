@@ -114,9 +114,11 @@ class HashPickerOptionsTest {
     assertThat(RingHashPicker.pointCount(1, 100, 512, 1 << 20)).isEqualTo(512);
     assertThat(RingHashPicker.pointCount(3, 100, 512, 1 << 20)).isEqualTo(1536);
     assertThat(RingHashPicker.pointCount(1, 2048, 512, 1 << 20)).isEqualTo(512); // exactly full
-    // Beyond the ring size: shares of it, rounded, one point at least.
-    assertThat(RingHashPicker.pointCount(1, 2049, 512, 1 << 20)).isEqualTo(512);
+    // Beyond the ring size: the most whole points per unit of weight that fit.
+    assertThat(RingHashPicker.pointCount(1, 2049, 512, 1 << 20)).isEqualTo(511);
     assertThat(RingHashPicker.pointCount(3, 4096, 512, 1 << 20)).isEqualTo(768);
+    assertThat(RingHashPicker.pointCount(2, 2500, 512, 1 << 20)).isEqualTo(838); // 419 per unit
+    // Not one point per unit of weight: shares of the ring, rounded, one point at least.
     assertThat(RingHashPicker.pointCount(1, 1_000_000, 512, 1024)).isEqualTo(1);
     assertThat(RingHashPicker.pointCount(10_000, 100_000_000, 512, 1 << 23)).isEqualTo(839);
   }

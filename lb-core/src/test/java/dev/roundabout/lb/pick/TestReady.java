@@ -14,8 +14,16 @@ class TestReady implements ReadyEndpoints {
   private final List<Endpoint> endpoints;
   private final RandomGenerator random = new SplittableRandom(1);
 
+  private final @Nullable Picker previous;
+
   TestReady(List<Endpoint> endpoints) {
+    this(endpoints, null);
+  }
+
+  /** A list whose factory may take state from {@code previous}, as after a change of the list. */
+  TestReady(List<Endpoint> endpoints, @Nullable Picker previous) {
     this.endpoints = List.copyOf(endpoints);
+    this.previous = previous;
   }
 
   @Override
@@ -55,6 +63,6 @@ class TestReady implements ReadyEndpoints {
 
   @Override
   public @Nullable Picker previous() {
-    return null;
+    return previous;
   }
 }
