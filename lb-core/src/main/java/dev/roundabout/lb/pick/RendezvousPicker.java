@@ -3,6 +3,7 @@ package dev.roundabout.lb.pick;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.Logarithm;
 import dev.roundabout.lb.internal.XxHash64;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * only for itself. Needs no table, and costs O(n) per pick: a hash (and with weights a logarithm)
  * per endpoint.
  *
- * <p>Logarithms come from {@link StrictMath}, whose results are the same on every JVM, so the
- * mapping is too. With a load bound, a key whose endpoint is full goes to the best-scoring
+ * <p>Logarithms come from {@link Logarithm}, plain IEEE arithmetic whose results are the same on
+ * every JVM (within 1e-13 of the exact logarithm), so the mapping is too. With a load bound, a key whose endpoint is full goes to the best-scoring
  * endpoint with room (one more pass); with slow start, an endpoint not admitted hands the key to
  * its next in score order. Equal scores, which need equal 64-bit hashes, rank by address hash.
  *
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 final class RendezvousPicker implements Picker {
   private final ReadyEndpoints ready;
   private final long[] seeds;
-  private final double @Nullable [] weights; // null when all weights are equal: raw hashes rank
+  private final double @Nullable [] inverseWeights; // null when all weights are equal: raw hashes rank
   private final RandomGenerator random;
   private final @Nullable LoadBound bound;
 
@@ -40,11 +41,11 @@ final class RendezvousPicker implements Picker {
       equal &= ready.weight(i) == ready.weight(0);
     }
     if (equal) {
-      this.weights = null;
+      this.inverseWeights = null;
     } else {
-      this.weights = new double[n];
+      this.inverseWeights = new double[n];
       for (int i = 0; i < n; i++) {
-        weights[i] = ready.weight(i);
+        inverseWeights[i] = 1.0 / ready.weight(i);
       }
     }
     this.random = ready.random();
@@ -85,7 +86,9 @@ final class RendezvousPicker implements Picker {
    * One pass over the endpoints.
    */
   private int next(long key, int above, long total) {
-    return weights == null ? nextByHash(key, above, total) : nextByScore(key, above, total, weights);
+    return inverseWeights == null
+        ? nextByHash(key, above, total)
+        : nextByScore(key, above, total, inverseWeights);
   }
 
   private boolean hasRoom(int index, long total) {
@@ -128,10 +131,14 @@ final class RendezvousPicker implements Picker {
     return best;
   }
 
-  private double score(long key, int index, double[] w) {
+  /**
+   * The endpoint's score for the key, {@code ln(u) / w}: higher is better, the same order as
+   * {@code w / -ln(u)} with no division.
+   */
+  private double score(long key, int index, double[] inverseWeight) {
     long h = XxHash64.hashLong(key, seeds[index]);
     double u = ((h >>> 12) + 0.5) * 0x1.0p-52; // exactly representable, in (0, 1)
-    return w[index] / -StrictMath.log(u);
+    return Logarithm.lnUnit(u) * inverseWeight[index];
   }
 
   /** Whether (hash a, tie b) ranks below (hash c, tie d), all unsigned. */
