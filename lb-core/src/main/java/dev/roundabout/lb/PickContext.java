@@ -4,7 +4,6 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 
 import dev.roundabout.lb.internal.XxHash64;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +46,7 @@ public final class PickContext {
    */
   public static PickContext ofKey(String key) {
     checkNotNull(key, "key");
-    return ofKey(key.getBytes(StandardCharsets.UTF_8));
+    return new PickContext(true, XxHash64.hashUtf8(key, 0), NONE); // hashed as UTF-8 with no array
   }
 
   /**

@@ -88,4 +88,35 @@ class XxHash64Test {
   void rejectsASliceOutsideTheArray() {
     assertThatThrownBy(() -> XxHash64.hash(new byte[4], 2, 3, 0)).isInstanceOf(IndexOutOfBoundsException.class);
   }
+
+  @Test
+  void hashUtf8_isTheHashOfTheStringsUtf8Bytes_atEveryLengthAndForEveryKindOfChar() {
+    // ASCII, two- and three-byte chars, surrogate pairs and unpaired surrogates (which
+    // String.getBytes encodes as '?'), at lengths that cross every branch of the hash.
+    char[] alphabet = {'a', 'Z', '0', '~', '\u00e9', '\u07ff', '\u0800', '\u20ac', '\uffff', '\ud83d', '\ude00'};
+    SplittableRandom random = new SplittableRandom(3);
+    for (int length = 0; length <= 150; length++) {
+      for (int round = 0; round < 40; round++) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+          int pick = random.nextInt(alphabet.length + 2);
+          if (pick >= alphabet.length) {
+            text.append("\ud83d\ude00"); // a well-formed pair
+          } else {
+            text.append(alphabet[pick]);
+          }
+        }
+        long seed = round % 2 == 0 ? 0 : random.nextLong();
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(XxHash64.hashUtf8(text, seed))
+            .as("%s", text)
+            .isEqualTo(XxHash64.hash(bytes, 0, bytes.length, seed));
+      }
+    }
+  }
+
+  @Test
+  void hashUtf8_ofAsciiMatchesTheReferenceValue() {
+    assertThat(XxHash64.hashUtf8("abc", 0)).isEqualTo(0x44BC2CF5AD770999L);
+  }
 }
