@@ -2,6 +2,8 @@
 # Builds the benchmarks with the peers and runs them, with -prof gc, saving JSON results.
 #   lb-benchmarks/bench.sh quick   about 2 minutes: 16 endpoints, the main pickers, every peer, the floors
 #   lb-benchmarks/bench.sh full    everything at every size (about 50 minutes)
+#   lb-benchmarks/bench.sh compare [rounds] [sizes]   ours, the peers and the floors in alternating
+#                                  rounds, each ratio with its spread (3 rounds of 16,256: about 25 minutes)
 # Extra arguments go to JMH, e.g. lb-benchmarks/bench.sh quick -p endpoints=256
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,7 +18,9 @@ case "$mode" in
       -wi 1 -w 1 -i 2 -r 1 -f 1 -prof gc -rf json -rff lb-benchmarks/target/quick.json "$@" ;;
   full)
     exec java -jar "$jar" -prof gc -rf json -rff lb-benchmarks/target/full.json "$@" ;;
+  compare)
+    exec java -cp "$jar" dev.roundabout.lb.benchmarks.Compare "$@" ;;
   *)
-    echo "usage: $0 quick|full [JMH options]" >&2
+    echo "usage: $0 quick|full [JMH options] | compare [rounds] [sizes]" >&2
     exit 2 ;;
 esac
