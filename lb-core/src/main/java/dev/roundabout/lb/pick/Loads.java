@@ -29,15 +29,4 @@ final class Loads {
     }
     return true;
   }
-
-  /** The running sums of {@code weights}. */
-  static long[] cumulative(int[] weights) {
-    long[] sums = new long[weights.length];
-    long sum = 0;
-    for (int i = 0; i < weights.length; i++) {
-      sum += weights[i];
-      sums[i] = sum;
-    }
-    return sums;
-  }
 }

@@ -22,30 +22,15 @@ final class PowerOfTwoChoicesPicker implements Picker {
   private final RandomGenerator random;
   private final int[] weights;
   private final boolean ramping; // an endpoint in slow start: fixed for this snapshot
-  /** Running sums of the weights when they differ, null when they are all equal. */
-  private final long @Nullable [] cumulative;
+  /** Draws in proportion to weight when the weights differ, null when they are all equal. */
+  private final @Nullable AliasTable byWeight;
 
   private PowerOfTwoChoicesPicker(ReadyEndpoints ready) {
     this.ready = ready;
     this.random = ready.random();
     this.weights = Loads.weights(ready);
     this.ramping = ready.ramping();
-    this.cumulative = Loads.uniform(weights) ? null : Loads.cumulative(weights);
-  }
-
-  private int drawWeighted(long[] sums) {
-    long x = random.nextLong(sums[sums.length - 1]);
-    int lo = 0;
-    int hi = sums.length - 1;
-    while (lo < hi) { // the first running sum above x
-      int mid = (lo + hi) >>> 1;
-      if (sums[mid] > x) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
+    this.byWeight = Loads.uniform(weights) ? null : AliasTable.of(weights);
   }
 
   @Override
@@ -56,15 +41,16 @@ final class PowerOfTwoChoicesPicker implements Picker {
     }
     int a;
     int b;
-    if (cumulative == null) {
+    AliasTable table = byWeight;
+    if (table == null) {
       a = random.nextInt(n);
       b = random.nextInt(n - 1);
       if (b >= a) {
         b++; // b is uniform over the n - 1 endpoints other than a
       }
     } else { // unequal weights: candidates drawn in proportion to weight
-      a = drawWeighted(cumulative);
-      b = drawWeighted(cumulative);
+      a = table.draw(random.nextLong());
+      b = table.draw(random.nextLong());
       if (b == a) {
         b = a + 1 + random.nextInt(n - 1);
         b = b >= n ? b - n : b;
