@@ -43,8 +43,9 @@ final class PowerOfTwoChoicesPicker implements Picker {
     int b;
     AliasTable table = byWeight;
     if (table == null) {
-      a = random.nextInt(n);
-      b = random.nextInt(n - 1);
+      long draw = random.nextLong(); // one draw, two candidates: a from its high half, b from its low
+      a = (int) (((draw >>> 32) * n) >>> 32);
+      b = (int) (((draw & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
       if (b >= a) {
         b++; // b is uniform over the n - 1 endpoints other than a
       }
