@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * (processors): a seeded balancer picks the same sequence on any thread of any machine, as a
  * simulation or a test needs.
  *
- * <p>The counters outlive pickers. When the list changes, the new picker's rotation takes them over
- * and rebases every stripe so that its next position follows the last one it handed out: round
- * robin over a, b, c that just picked b continues with c after d joins, rather than restarting.
+ * <p>The counters outlive pickers. When the list changes, the new picker's rotation takes them over:
+ * each stripe's next position follows the last one it handed out, so round robin over a, b, c that
+ * just picked b continues with c after d joins, rather than restarting. A pick racing with the
+ * change may use the old length once; that is the accepted cost of not locking.
  *
  * <p>Thread-safe, lock-free, allocation-free on {@link #next()}.
  */
@@ -28,16 +29,17 @@ final class Rotation {
   private static final int MAX_STRIPES = 64;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
+  /**
+   * Per stripe, at {@code stripe * PAD}: one past the last position it handed out (at most that
+   * rotation's length), or the start; the next position is this modulo the length.
+   */
   private final AtomicLongArray counters;
   private final int shift;
-  /** Per stripe: the counter value that maps to position 0 (counter - base >= 0 always). */
-  private final long[] bases;
   private final long length;
 
-  private Rotation(AtomicLongArray counters, long[] bases, long length) {
+  private Rotation(AtomicLongArray counters, int stripes, long length) {
     this.counters = counters;
-    this.shift = 64 - Integer.numberOfTrailingZeros(bases.length);
-    this.bases = bases;
+    this.shift = 64 - Integer.numberOfTrailingZeros(stripes);
     this.length = length;
   }
 
@@ -47,22 +49,35 @@ final class Rotation {
    */
   static Rotation continuing(@Nullable Picker previous, RandomGenerator random, long length) {
     if (previous instanceof Rotating rotating) {
-      return rotating.rotation().resized(length);
+      Rotation old = rotating.rotation();
+      return new Rotation(old.counters, old.stripes(), length);
     }
     int cpus = Runtime.getRuntime().availableProcessors();
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, 2 * cpus - 1)) << 1);
     AtomicLongArray counters = new AtomicLongArray(stripes * PAD);
-    long start = random.nextLong() >>> 2; // one draw whatever the stripes; far below overflow: 2^62 picks of headroom
+    long start = (random.nextLong() >>> 2) % length; // one draw whatever the stripes
     for (int i = 0; i < stripes; i++) {
       counters.set(i * PAD, start);
     }
-    return new Rotation(counters, new long[stripes], length);
+    return new Rotation(counters, stripes, length);
   }
 
-  /** Returns the calling thread's next position, {@code 0 <= position < length}. */
+  /**
+   * Returns the calling thread's next position, {@code 0 <= position < length}. The stripe's
+   * counter stays within the length (a compare-and-set, which on an uncontended stripe costs what
+   * an increment does), so that a pick divides only when the list has changed under it.
+   */
   long next() {
-    int stripe = (int) ((Thread.currentThread().getId() * GOLDEN) >>> shift);
-    return (counters.getAndIncrement(stripe * PAD) - bases[stripe]) % length;
+    int at = (int) ((Thread.currentThread().getId() * GOLDEN) >>> shift) * PAD;
+    while (true) {
+      long current = counters.get(at);
+      // At or beyond the end (a full turn, or a list that changed length): the position after the
+      // last one handed out, modulo this length.
+      long position = current < length ? current : current == length ? 0 : current % length;
+      if (counters.weakCompareAndSetVolatile(at, current, position + 1)) {
+        return position;
+      }
+    }
   }
 
   long length() {
@@ -70,20 +85,7 @@ final class Rotation {
   }
 
   int stripes() {
-    return bases.length;
-  }
-
-  private Rotation resized(long newLength) {
-    long[] rebased = new long[bases.length];
-    for (int s = 0; s < bases.length; s++) {
-      // Counters only grow, and a picker built from this rotation is published after this read:
-      // every counter value it will see is at least `counter`. A pick racing with this read may
-      // hand out the last old position twice; that is the accepted cost of not locking.
-      long counter = counters.get(s * PAD);
-      long last = Math.floorMod(counter - 1 - bases[s], length);
-      rebased[s] = counter - (last + 1);
-    }
-    return new Rotation(counters, rebased, newLength);
+    return counters.length() / PAD;
   }
 
   /** A picker whose rotation its successor continues. */
