@@ -14,7 +14,19 @@ public final class Decay {
     if (elapsed <= 0) {
       return 1;
     }
-    double x = elapsed / tau;
-    return 1 / (1 + x * (1 + x * (0.5 + x / 6)));
+    return 1 / growth(elapsed, 1 / tau);
+  }
+
+  /**
+   * {@code 1 / keep(elapsed, 1 / inverseTau)} without the division, about
+   * {@code exp(elapsed / tau)}: for callers that compare decayed values as fractions, and so divide
+   * by nothing per value.
+   */
+  public static double growth(long elapsed, double inverseTau) {
+    if (elapsed <= 0) {
+      return 1;
+    }
+    double x = elapsed * inverseTau;
+    return 1 + x * (1 + x * (0.5 + x / 6));
   }
 }

@@ -65,11 +65,17 @@ final class AdaptivePicker implements Picker {
     return n <= SCAN_LIMIT && candidates >= n ? scan(n, now) : sample(n, now);
   }
 
-  /** The least expected delay over every endpoint, ties at random. */
+  /**
+   * The least expected delay over every endpoint, ties at random. Costs are compared as fractions
+   * ({@link #costNumerator} over {@link #costDenominator}), so that the scan divides by nothing
+   * but the in-flight ages of busy endpoints.
+   */
   private int scan(int n, long now) {
     double reference = reference(0, n);
+    double inverseTau = 1 / tau(reference);
     int best = -1;
-    double bestCost = Double.MAX_VALUE;
+    double bestNumerator = Double.MAX_VALUE;
+    double bestDenominator = 1;
     int ties = 0;
     int start = random.nextInt(n);
     for (int k = 0; k < n; k++) {
@@ -77,12 +83,16 @@ final class AdaptivePicker implements Picker {
       if (ramping && !ready.admit(i)) {
         continue;
       }
-      double cost = cost(i, reference, now);
-      if (cost < bestCost) {
+      double denominator = costDenominator(i, inverseTau, now);
+      double numerator = costNumerator(i, reference, denominator, now);
+      double left = numerator * bestDenominator;
+      double right = bestNumerator * denominator;
+      if (left < right) {
         best = i;
-        bestCost = cost;
+        bestNumerator = numerator;
+        bestDenominator = denominator;
         ties = 1;
-      } else if (cost == bestCost && random.nextInt(++ties) == 0) {
+      } else if (left == right && random.nextInt(++ties) == 0) {
         best = i;
       }
     }
@@ -101,14 +111,18 @@ final class AdaptivePicker implements Picker {
     }
     int k = Math.min(candidates == Integer.MAX_VALUE ? LARGE_POOL_CANDIDATES : candidates, n);
     double reference = mean(a, b);
+    double inverseTau = 1 / tau(reference);
     int best = a;
-    double bestCost = cost(a, reference, now);
+    double bestDenominator = costDenominator(a, inverseTau, now);
+    double bestNumerator = costNumerator(a, reference, bestDenominator, now);
     for (int c = 1; c < k; c++) {
       int i = c == 1 ? b : random.nextInt(n);
-      double cost = cost(i, reference, now);
-      if (cost < bestCost || (ramping && !ready.admit(best))) {
+      double denominator = costDenominator(i, inverseTau, now);
+      double numerator = costNumerator(i, reference, denominator, now);
+      if (numerator * bestDenominator < bestNumerator * denominator || (ramping && !ready.admit(best))) {
         best = i;
-        bestCost = cost;
+        bestNumerator = numerator;
+        bestDenominator = denominator;
       }
     }
     return best;
@@ -137,18 +151,30 @@ final class AdaptivePicker implements Picker {
     return Double.isNaN(eb) ? ea : (ea + eb) / 2;
   }
 
-  private double cost(int i, double reference, long now) {
+  /** Knowledge ages on the pool's own time scale: a few typical call durations, at most decay. */
+  private double tau(double reference) {
+    return reference > 0 ? Math.min(decayNanos, AGING * reference) : decayNanos;
+  }
+
+  /**
+   * The denominator of endpoint {@code i}'s cost: how much its estimate has decayed toward the
+   * reference ({@code 1 / keep}), 1 without an estimate.
+   */
+  private double costDenominator(int i, double inverseTau, long now) {
+    return Double.isNaN(latencies.latencyEstimate(i))
+        ? 1
+        : Decay.growth(now - latencies.estimateStamp(i), inverseTau);
+  }
+
+  /**
+   * The numerator of endpoint {@code i}'s cost: over {@code denominator}, its expected delay,
+   * {@code max(expected, age) x (inFlight + 1)}, where the expected latency is its estimate
+   * drifted toward {@code reference} ({@code reference + (estimate - reference) x keep}).
+   */
+  private double costNumerator(int i, double reference, double denominator, long now) {
     double estimate = latencies.latencyEstimate(i);
-    double expected;
-    if (Double.isNaN(estimate)) {
-      expected = reference;
-    } else {
-      // Knowledge ages on the pool's own time scale: a few typical call durations, at most decay.
-      double tau = reference > 0 ? Math.min(decayNanos, AGING * reference) : decayNanos;
-      double keep = Decay.keep(now - latencies.estimateStamp(i), tau);
-      expected = reference + (estimate - reference) * keep;
-    }
+    double expected = Double.isNaN(estimate) ? reference : reference * denominator + (estimate - reference);
     double age = latencies.inFlightAgeNanos(i, now);
-    return Math.max(expected, age) * (ready.inFlight(i) + 1);
+    return Math.max(expected, age * denominator) * (ready.inFlight(i) + 1);
   }
 }
