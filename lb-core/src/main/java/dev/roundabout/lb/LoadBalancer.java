@@ -88,6 +88,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final RandomGenerator random;
   private final UpdatePath updates;
   private final HealthBridge health;
+  private final int panicThreshold;
 
   /** Read once per pick; replaced only through {@link #publish} and {@link #close}. */
   @SuppressWarnings("FieldMayBeFinal") // written through SNAPSHOT
@@ -98,6 +99,7 @@ public final class LoadBalancer implements AutoCloseable {
     this.pickerFactory = builder.pickerFactory;
     this.ticker = builder.ticker;
     this.random = builder.random;
+    this.panicThreshold = builder.panicThreshold;
     this.snapshot = Snapshot.empty(name);
     HealthPolicy policy = builder.healthPolicy;
     // This balancer's own tracker; creating it starts nothing (UpdatePath.start starts it).
@@ -265,6 +267,25 @@ public final class LoadBalancer implements AutoCloseable {
       stats.add(state.stats());
     }
     return List.copyOf(stats);
+  }
+
+  /**
+   * Describes what the balancer is doing now: its picker, each endpoint with its health, why it is
+   * out (ejected, and for how long more; failed health checks; circuit open; on trial), whether it
+   * is in slow start and at what share of its weight, the endpoints removed and still draining,
+   * the calls in flight, latency, successes and failures, and whether the pool is in panic. Its
+   * {@code toString()} is an aligned table for a log.
+   *
+   * <p>Consistent and free for picks: everything but the figures comes from the one published
+   * snapshot (read once), whose health and reasons the update path computed when it built it, so a
+   * description never reads a health tracker, never waits for the update path and may be taken
+   * from any thread, a listener's included. The figures are read live, endpoint by endpoint, and
+   * the time left of an ejection is counted from one read of the ticker. Allocates; meant for
+   * logs, consoles and admin endpoints, not for every call.
+   */
+  public LoadBalancerDescription describe() {
+    Snapshot s = snapshot;
+    return LoadBalancerDescription.of(name, pickerFactory.toString(), panicThreshold, s, ticker.read());
   }
 
   /**
