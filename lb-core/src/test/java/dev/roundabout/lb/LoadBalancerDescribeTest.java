@@ -8,6 +8,9 @@ import dev.roundabout.lb.health.HealthReason;
 import dev.roundabout.lb.health.ManualHealthTracker;
 import dev.roundabout.lb.health.OutlierDetector;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +70,7 @@ class LoadBalancerDescribeTest {
   }
 
   @Test
-  void describe_showsPickerHealthReasonsSlowStartDrainingAndFigures_asAnAlignedTable() {
+  void describe_showsPickerHealthReasonsSlowStartDrainingAndFigures_asAnAlignedTable() throws IOException {
     MutableEndpointSource source = EndpointSource.mutable(List.of(a, b, c, e));
     LoadBalancer lb = track(builder("orders")
         .source(source)
@@ -98,6 +101,9 @@ class LoadBalancerDescribeTest {
         10.0.0.3:8080       1          0    250ms   0       3  ejected for 21.5s more: 3 failures in a row, ejection 1 of 30s
         10.0.0.4:8080       1          0        -   0       0  available, slow start at 35% of weight
         10.0.0.5:8080       1          1        -   0       0  draining: removed from the list, calls in flight finish""");
+    assertThat(Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8))
+        .as("the README shows this table")
+        .contains("```\n" + description + "\n```\n");
   }
 
   @Test
