@@ -196,8 +196,11 @@ final class EndpointState {
 
   EndpointStats stats() {
     EndpointHealth h = health;
-    return new EndpointStats(
-        endpoint, h == null ? EndpointHealth.AVAILABLE : h, inFlight, successes.get(), failures.get(),
-        latencyEwmaNanos);
+    return stats(h == null ? EndpointHealth.AVAILABLE : h);
+  }
+
+  /** The figures read now, with {@code health} as a snapshot saw it. */
+  EndpointStats stats(EndpointHealth health) {
+    return new EndpointStats(endpoint, health, inFlight, successes.get(), failures.get(), latencyEwmaNanos);
   }
 }

@@ -2,6 +2,7 @@ package dev.roundabout.lb;
 
 import dev.roundabout.lb.health.EndpointHealth;
 import dev.roundabout.lb.health.HealthContext;
+import dev.roundabout.lb.health.HealthReason;
 import dev.roundabout.lb.health.HealthTracker;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -110,6 +111,25 @@ final class HealthBridge {
     } catch (RuntimeException e) {
       logger.warn("Health tracker {} of '{}' failed for {}; taken as available", t, name, endpoint, e);
       return EndpointHealth.AVAILABLE;
+    }
+  }
+
+  /**
+   * Why {@code endpoint} has {@code health} (anything but available) at {@code now}, or null: no
+   * tracker, a tracker with nothing to say, one that throws, or a reason for another health (the
+   * tracker changed its mind since it gave {@code health}).
+   */
+  @Nullable HealthReason reason(Endpoint endpoint, EndpointHealth health, long now) {
+    HealthTracker t = tracker;
+    if (t == null) {
+      return null;
+    }
+    try {
+      HealthReason reason = t.reason(endpoint, now);
+      return reason != null && reason.health() == health ? reason : null;
+    } catch (RuntimeException e) {
+      logger.warn("Health tracker {} of '{}' failed to say why {} is out", t, name, endpoint, e);
+      return null;
     }
   }
 

@@ -8,6 +8,7 @@ import static dev.roundabout.lb.internal.Preconditions.quote;
 
 import dev.roundabout.lb.health.HealthPolicy;
 import dev.roundabout.lb.health.HealthTracker;
+import dev.roundabout.lb.internal.PickTrace;
 import dev.roundabout.lb.internal.ThreadLocalRandomGenerator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -72,6 +73,12 @@ public final class LoadBalancer implements AutoCloseable {
   /** The default minimum weight of {@link Builder#slowStart(Duration)}: 10 percent. */
   public static final int DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT = 10;
 
+  /**
+   * The name of the SLF4J logger of the {@link Builder#decisionLog decision log}:
+   * {@value #DECISION_LOGGER}. Its lines are at DEBUG.
+   */
+  public static final String DECISION_LOGGER = "dev.roundabout.lb.decisions";
+
   private static final VarHandle SNAPSHOT;
 
   static {
@@ -88,6 +95,9 @@ public final class LoadBalancer implements AutoCloseable {
   private final RandomGenerator random;
   private final UpdatePath updates;
   private final HealthBridge health;
+  private final int panicThreshold;
+  /** The sampled decision log, or null when it is off: a pick then checks this field only. */
+  private final @Nullable DecisionLog decisions;
 
   /** Read once per pick; replaced only through {@link #publish} and {@link #close}. */
   @SuppressWarnings("FieldMayBeFinal") // written through SNAPSHOT
@@ -98,6 +108,9 @@ public final class LoadBalancer implements AutoCloseable {
     this.pickerFactory = builder.pickerFactory;
     this.ticker = builder.ticker;
     this.random = builder.random;
+    this.panicThreshold = builder.panicThreshold;
+    this.decisions = builder.decisionLogOneIn == 0
+        ? null : new DecisionLog(name, pickerFactory.toString(), builder.decisionLogOneIn, random);
     this.snapshot = Snapshot.empty(name);
     HealthPolicy policy = builder.healthPolicy;
     // This balancer's own tracker; creating it starts nothing (UpdatePath.start starts it).
@@ -268,6 +281,25 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   /**
+   * Describes what the balancer is doing now: its picker, each endpoint with its health, why it is
+   * out (ejected, and for how long more; failed health checks; circuit open; on trial), whether it
+   * is in slow start and at what share of its weight, the endpoints removed and still draining,
+   * the calls in flight, latency, successes and failures, and whether the pool is in panic. Its
+   * {@code toString()} is an aligned table for a log.
+   *
+   * <p>Consistent and free for picks: everything but the figures comes from the one published
+   * snapshot (read once), whose health and reasons the update path computed when it built it, so a
+   * description never reads a health tracker, never waits for the update path and may be taken
+   * from any thread, a listener's included. The figures are read live, endpoint by endpoint, and
+   * the time left of an ejection is counted from one read of the ticker. Allocates; meant for
+   * logs, consoles and admin endpoints, not for every call.
+   */
+  public LoadBalancerDescription describe() {
+    Snapshot s = snapshot;
+    return LoadBalancerDescription.of(name, pickerFactory.toString(), panicThreshold, s, ticker.read());
+  }
+
+  /**
    * Stops the balancer: picks throw {@link IllegalStateException} from now on, the source
    * subscription is closed and the health tracker stops (on the update path; this waits for an
    * update running on another thread to finish first). Leases already open stay valid and release
@@ -326,15 +358,34 @@ public final class LoadBalancer implements AutoCloseable {
     if (size == 0) {
       throw s.unavailable();
     }
-    int index = checkedPick(s, context, size);
+    DecisionLog log = decisions;
+    if (log != null && log.sampled()) {
+      return chooseLogged(log, s, context, size);
+    }
+    return avoidIfAsked(s, context, checkedPick(s, context, size), size);
+  }
+
+  /** A sampled pick: the picker explains itself, and the line logged names the endpoint returned. */
+  private int chooseLogged(DecisionLog log, Snapshot s, PickContext context, int size) {
+    PickTrace trace = log.start(s.ready);
+    int picked = checkedIndex(DecisionLog.pick(s, context, trace), size);
+    int index = avoidIfAsked(s, context, picked, size);
+    log.log(s, context, trace, picked, index);
+    return index;
+  }
+
+  private int avoidIfAsked(Snapshot s, PickContext context, int index, int size) {
     if (context.avoidsAny() && size > 1 && context.avoids(s.ready.endpoints[index].address())) {
-      index = avoid(s, context, index, size);
+      return avoid(s, context, index, size);
     }
     return index;
   }
 
   private int checkedPick(Snapshot s, PickContext context, int size) {
-    int index = s.picker.pick(context);
+    return checkedIndex(s.picker.pick(context), size);
+  }
+
+  private int checkedIndex(int index, int size) {
     if (index < 0 || index >= size) {
       throw new LoadBalancerException(
           "picker " + pickerFactory + " of '" + name + "' returned index " + index
@@ -377,6 +428,7 @@ public final class LoadBalancer implements AutoCloseable {
     private long slowStartNanos;
     private int slowStartMinPercent = DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT;
     private Executor executor = ForkJoinPool.commonPool();
+    private int decisionLogOneIn; // 0: off
 
     private Builder(String name) {
       this.name = name;
@@ -513,6 +565,34 @@ public final class LoadBalancer implements AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = checkNotNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Turns the decision log on (default off): for one pick in {@code oneInPicks} (10,000 is a
+     * good start in production, 1 logs every pick), a line at DEBUG on the logger
+     * {@value LoadBalancer#DECISION_LOGGER} says which endpoint was picked, by which picker and
+     * rule, and the candidates the picker looked at, each with its calls in flight, weight,
+     * latency estimate and, for pickers that score, its score (load, cost, expected delay):
+     *
+     * <pre>
+     * 'orders' picked 10.0.0.2:8080 with powerOfTwoChoices: the lower (inFlight + 1) / weight of two
+     * random candidates; candidates: 10.0.0.1:8080 (inFlight=3, weight=1, latency=12ms, load=4.000),
+     * 10.0.0.2:8080 (inFlight=1, weight=1, latency=15ms, load=2.000)
+     * </pre>
+     *
+     * <p>The endpoint logged is the one the pick returned. A pick decides whether it is sampled
+     * with one draw from the balancer's {@link #random random generator} (none when
+     * {@code oneInPicks} is 1), so a seeded balancer samples the same picks every run, and the
+     * random pickers of a seeded balancer see other draws than with the log off. A pick that is
+     * not sampled allocates nothing; a sampled one logs only while the logger is at DEBUG, and
+     * allocates its line. With the log off, a pick checks one field. Trial calls to endpoints on
+     * trial are not picker decisions and are not logged.
+     *
+     * @throws IllegalArgumentException if {@code oneInPicks} is below 1
+     */
+    public Builder decisionLog(int oneInPicks) {
+      this.decisionLogOneIn = checkInRange(oneInPicks, 1, Integer.MAX_VALUE, "decisionLog");
       return this;
     }
 

@@ -4,7 +4,9 @@ import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 import static dev.roundabout.lb.internal.Preconditions.quote;
 
 import dev.roundabout.lb.internal.ConfigValues;
+import dev.roundabout.lb.internal.DurationText;
 import dev.roundabout.lb.pick.BuiltinPickers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in picking algorithms. Each method returns a ready, immutable factory with defaults;
@@ -165,6 +167,11 @@ public final class Pickers {
    * as a whole number with a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) or in
    * ISO-8601 ({@code PT10S}). Each key may be given once.
    *
+   * <p>The {@code toString()} of every factory returned here, options included, is text this
+   * method reads back into an equal factory ({@code maglev(tableSize=65537)},
+   * {@code adaptive(decay=10s, failurePenalty=1s)}): a picker that {@link LoadBalancer#describe()}
+   * shows can be pasted into configuration.
+   *
    * @throws NullPointerException if {@code text} is null
    * @throws IllegalArgumentException if the name or a key is unknown, a value cannot be read, or
    *     an option method refuses it (with that method's message)
@@ -322,7 +329,17 @@ public final class Pickers {
 
     @Override
     public String toString() {
-      return "peakEwma(decay=" + java.time.Duration.ofNanos(decayNanos) + ")";
+      return "peakEwma(decay=" + DurationText.config(java.time.Duration.ofNanos(decayNanos)) + ")";
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof PeakEwmaFactory f && decayNanos == f.decayNanos;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(decayNanos);
     }
   }
 
@@ -390,9 +407,20 @@ public final class Pickers {
 
     @Override
     public String toString() {
-      return "adaptive(decay=" + java.time.Duration.ofNanos(decayNanos) + ", failurePenalty="
-          + java.time.Duration.ofNanos(failurePenaltyNanos)
+      return "adaptive(decay=" + DurationText.config(java.time.Duration.ofNanos(decayNanos)) + ", failurePenalty="
+          + DurationText.config(java.time.Duration.ofNanos(failurePenaltyNanos))
           + (candidates == Integer.MAX_VALUE ? "" : ", candidates=" + candidates) + ")";
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof AdaptiveFactory f && decayNanos == f.decayNanos
+          && failurePenaltyNanos == f.failurePenaltyNanos && candidates == f.candidates;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(decayNanos, failurePenaltyNanos, candidates);
     }
   }
 
@@ -468,6 +496,17 @@ public final class Pickers {
     public String toString() {
       return "ringHash(pointsPerWeight=" + pointsPerWeight + ", ringSize=" + ringSize + boundText(loadFactor) + ")";
     }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof RingHashFactory f && pointsPerWeight == f.pointsPerWeight && ringSize == f.ringSize
+          && Double.compare(loadFactor, f.loadFactor) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(pointsPerWeight, ringSize, loadFactor);
+    }
   }
 
   /**
@@ -523,6 +562,16 @@ public final class Pickers {
     public String toString() {
       return "maglev(tableSize=" + tableSize + boundText(loadFactor) + ")";
     }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof MaglevFactory f && tableSize == f.tableSize && Double.compare(loadFactor, f.loadFactor) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(tableSize, loadFactor);
+    }
   }
 
   /**
@@ -557,6 +606,16 @@ public final class Pickers {
     @Override
     public String toString() {
       return "rendezvous(" + boundText(loadFactor).replaceFirst("^, ", "") + ")";
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof RendezvousFactory f && Double.compare(loadFactor, f.loadFactor) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return Double.hashCode(loadFactor);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.roundabout.lb;
 
 import dev.roundabout.lb.health.EndpointHealth;
+import dev.roundabout.lb.health.HealthReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -35,7 +36,10 @@ final class Readiness {
   final long refreshDelayNanos;
   /** Endpoints whose health changed since the last computation: state, from, to. */
   final List<Transition> transitions;
-  private final EndpointHealth[] health;
+  /** The health of each state computed from, in the order of that array. */
+  final EndpointHealth[] health;
+  /** Why each state computed from is out, in the same order; null entries for those that are not, or unexplained. */
+  final @Nullable HealthReason[] reasons;
   private final boolean[] ramping;
   private final long[] rampStart;
   private final boolean[] rampPending;
@@ -78,6 +82,7 @@ final class Readiness {
       long refreshDelayNanos,
       List<Transition> transitions,
       EndpointHealth[] health,
+      @Nullable HealthReason[] reasons,
       boolean[] ramping,
       long[] rampStart,
       boolean[] rampPending) {
@@ -92,6 +97,7 @@ final class Readiness {
     this.refreshDelayNanos = refreshDelayNanos;
     this.transitions = transitions;
     this.health = health;
+    this.reasons = reasons;
     this.ramping = ramping;
     this.rampStart = rampStart;
     this.rampPending = rampPending;
@@ -104,6 +110,7 @@ final class Readiness {
     Map<EndpointHealth, Integer> counts = new EnumMap<>(EndpointHealth.class);
     // What this computation would make of each state; committed only when the snapshot is built.
     EndpointHealth[] health = new EndpointHealth[n];
+    @Nullable HealthReason[] reasons = new HealthReason[n];
     boolean[] ramping = new boolean[n];
     long[] rampStart = new long[n];
     boolean[] rampPending = new boolean[n];
@@ -132,6 +139,9 @@ final class Readiness {
         rampStart[i] = now;
       }
       health[i] = h;
+      if (h != EndpointHealth.AVAILABLE) {
+        reasons[i] = options.health.reason(state.endpoint(), h, now); // for describe(): why, as of this verdict
+      }
       counts.merge(h, 1, Integer::sum);
       if (h == EndpointHealth.AVAILABLE) {
         available.add(i);
@@ -191,7 +201,7 @@ final class Readiness {
     }
     return new Readiness(
         ready, ramp, onTrial, panic, available.size(), unavailableMessage(name, n, counts), delay, transitions,
-        health, ramping, rampStart, rampPending);
+        health, reasons, ramping, rampStart, rampPending);
   }
 
   /**

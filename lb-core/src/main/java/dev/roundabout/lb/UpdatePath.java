@@ -207,9 +207,11 @@ final class UpdatePath {
       next.put(endpoint.address(), state);
     }
     List<Endpoint> removed = new ArrayList<>();
+    List<EndpointState> removedStates = new ArrayList<>();
     for (Map.Entry<String, EndpointState> entry : states.entrySet()) {
       if (!next.containsKey(entry.getKey())) {
         removed.add(entry.getValue().endpoint());
+        removedStates.add(entry.getValue());
       }
     }
     EndpointState[] allStates = next.values().toArray(new EndpointState[0]);
@@ -219,7 +221,7 @@ final class UpdatePath {
       allStates[i].endpoint(endpoints.get(i)); // a weight or metadata change of a backend that stays
     }
     boolean wasAvailable = balancer.snapshot().ready.size() > 0;
-    if (!rebuild(endpoints, allStates, true)) {
+    if (!rebuild(endpoints, allStates, removedStates)) {
       for (int i = 0; i < allStates.length; i++) {
         allStates[i].endpoint(previousEndpoints[i]);
       }
@@ -249,7 +251,7 @@ final class UpdatePath {
     refreshQueued.set(false);
     if (!balancer.snapshot().closed && firstListApplied) {
       boolean wasAvailable = balancer.snapshot().ready.size() > 0;
-      if (rebuild(list, states.values().toArray(new EndpointState[0]), false)) {
+      if (rebuild(list, states.values().toArray(new EndpointState[0]), null)) {
         announceIfNoneLeft(wasAvailable);
       }
     }
@@ -258,11 +260,13 @@ final class UpdatePath {
 
   /**
    * Computes readiness of {@code allStates} and publishes a snapshot of it, building a new picker
-   * unless the list is unchanged ({@code listChanged} false) and the offer is the same. Returns
-   * false when the picker factory refused the list (nothing was published).
+   * unless the list is unchanged ({@code removed} null) and the offer is the same. {@code removed}:
+   * the states of the endpoints that left the list, which drain. Returns false when the picker
+   * factory refused the list (nothing was published).
    */
-  private boolean rebuild(List<Endpoint> endpoints, EndpointState[] allStates, boolean listChanged) {
+  private boolean rebuild(List<Endpoint> endpoints, EndpointState[] allStates, @Nullable List<EndpointState> removed) {
     checkInUpdatePath();
+    boolean listChanged = removed != null;
     Snapshot current = balancer.snapshot();
     if (current.closed) {
       return false;
@@ -303,9 +307,31 @@ final class UpdatePath {
     boolean wasPanic = current.panic;
     readiness.commit(allStates);
     balancer.publish(
-        new Snapshot(ready, picker, readiness, endpoints, allStates, readiness.unavailableMessage, refreshAt, false));
+        new Snapshot(ready, picker, readiness, endpoints, allStates, draining(current.draining, removed),
+            readiness.unavailableMessage, refreshAt, false));
     announcer.readinessChanged(readiness, wasPanic, endpoints.size());
     return true;
+  }
+
+  /**
+   * The endpoints that drain after this update: those that drained before and {@code removed},
+   * less those with no call in flight left (they are done). Read by {@code describe()} only.
+   */
+  private static EndpointState[] draining(EndpointState[] before, @Nullable List<EndpointState> removed) {
+    List<EndpointState> draining = new ArrayList<>();
+    for (EndpointState state : before) {
+      if (state.inFlight() > 0) {
+        draining.add(state);
+      }
+    }
+    if (removed != null) {
+      for (EndpointState state : removed) {
+        if (state.inFlight() > 0) {
+          draining.add(state);
+        }
+      }
+    }
+    return draining.isEmpty() && before.length == 0 ? before : draining.toArray(new EndpointState[0]);
   }
 
   /**

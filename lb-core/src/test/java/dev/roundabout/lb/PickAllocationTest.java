@@ -24,6 +24,17 @@ class PickAllocationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("pickers")
   void pick_allocatesNothing(String name, PickerFactory factory) {
+    assertAllocatesNothing(name, LoadBalancer.builder("alloc").picker(factory));
+  }
+
+  /** The decision log on, its logger not at DEBUG: the one pick in 1,000 sampled logs nothing and allocates nothing. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pickers")
+  void pick_withTheDecisionLogOn_allocatesNothingUnlessALineIsLogged(String name, PickerFactory factory) {
+    assertAllocatesNothing(name, LoadBalancer.builder("alloc").picker(factory).decisionLog(1_000));
+  }
+
+  private static void assertAllocatesNothing(String name, LoadBalancer.Builder builder) {
     Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     List<Endpoint> endpoints = new ArrayList<>();
@@ -35,7 +46,7 @@ class PickAllocationTest {
     for (int i = 0; i < contexts.length; i++) {
       contexts[i] = i % 4 == 0 ? PickContext.empty() : PickContext.ofKey("key-" + i % 50);
     }
-    try (LoadBalancer lb = LoadBalancer.builder("alloc").executor(Runnable::run).endpoints(endpoints).picker(factory).build()) {
+    try (LoadBalancer lb = builder.executor(Runnable::run).endpoints(endpoints).build()) {
       List<Lease> held = new ArrayList<>(); // load, so that bounded pickers walk past full endpoints
       for (int i = 0; i < 300; i++) {
         held.add(lb.acquire(contexts[i]));

@@ -3,6 +3,7 @@ package dev.roundabout.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,8 +36,12 @@ class PickerContractTest {
         Arguments.of("ringHash(pointsPerWeight=512, ringSize=1048576)", Pickers.ringHash()),
         Arguments.of("maglev(tableSize=65537)", Pickers.maglev()),
         Arguments.of("rendezvous()", Pickers.rendezvous()),
-        Arguments.of("peakEwma(decay=PT10S)", Pickers.peakEwma()),
-        Arguments.of("adaptive(decay=PT10S, failurePenalty=PT1S)", Pickers.adaptive()),
+        Arguments.of("peakEwma(decay=10s)", Pickers.peakEwma()),
+        Arguments.of("adaptive(decay=10s, failurePenalty=1s)", Pickers.adaptive()),
+        Arguments.of("peakEwma(decay=1500ms)", Pickers.peakEwma().decay(Duration.ofMillis(1500))),
+        Arguments.of(
+            "adaptive(decay=2m, failurePenalty=PT0.000250001S, candidates=3)",
+            Pickers.adaptive().decay(Duration.ofMinutes(2)).failurePenalty(Duration.ofNanos(250_001)).candidates(3)),
         Arguments.of(
             "ringHash(pointsPerWeight=64, ringSize=4096, boundedLoad=1.25)",
             Pickers.ringHash().pointsPerWeight(64).ringSize(4096).boundedLoad(1.25)),
@@ -48,6 +53,13 @@ class PickerContractTest {
   @MethodSource("pickers")
   void factory_isNamedAfterItsPickersMethod(String name, PickerFactory factory) {
     assertThat(factory).hasToString(name);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pickers")
+  void factoryText_readsBackIntoAnEqualFactory(String name, PickerFactory factory) {
+    PickerFactory read = Pickers.named(factory.toString());
+    assertThat(read).isEqualTo(factory).hasSameHashCodeAs(factory).hasToString(name);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -38,11 +38,11 @@ class PickersNamedTest {
     assertThat(Pickers.named("maglev(tableSize=5003,boundedLoad=1.5)"))
         .hasToString("maglev(tableSize=5003, boundedLoad=1.5)");
     assertThat(Pickers.named("rendezvous(boundedLoad=2)")).hasToString("rendezvous(boundedLoad=2.0)");
-    assertThat(Pickers.named("peakEwma(decay=500ms)")).hasToString("peakEwma(decay=PT0.5S)");
+    assertThat(Pickers.named("peakEwma(decay=500ms)")).hasToString("peakEwma(decay=500ms)");
     assertThat(Pickers.named(" adaptive ( decay = 2m , failurePenalty = PT3S , candidates = 2 ) "))
-        .hasToString("adaptive(decay=PT2M, failurePenalty=PT3S, candidates=2)");
+        .hasToString("adaptive(decay=2m, failurePenalty=3s, candidates=2)");
     assertThat(Pickers.named("adaptive(decay=1h, failurePenalty=0s)"))
-        .hasToString("adaptive(decay=PT1H, failurePenalty=PT0S)");
+        .hasToString("adaptive(decay=1h, failurePenalty=0s)");
     assertThat(Pickers.named("peakEwma(decay=10s)")).hasToString(Pickers.peakEwma().toString());
   }
 

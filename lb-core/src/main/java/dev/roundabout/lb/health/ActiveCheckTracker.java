@@ -71,6 +71,15 @@ final class ActiveCheckTracker implements HealthTracker {
   }
 
   @Override
+  public @Nullable HealthReason reason(Endpoint endpoint, long nowNanos) {
+    Probed p = probed.get(endpoint.address());
+    if (p != null) {
+      return p.reason();
+    }
+    return initialHealth() == EndpointHealth.UNKNOWN ? HealthReason.of(EndpointHealth.UNKNOWN, "not checked yet") : null;
+  }
+
+  @Override
   public void onOutcome(Endpoint endpoint, boolean success, long latencyNanos, @Nullable Throwable cause) {
     // Active checks ignore the outcomes of calls: pair with an OutlierDetector for those.
   }
@@ -118,6 +127,7 @@ final class ActiveCheckTracker implements HealthTracker {
     private EndpointHealth status = initialHealth();
     private int goodInARow;
     private int badInARow;
+    private @Nullable String lastFailure; // what the latest failed check said
     private long attempt;
     private boolean running;
     private boolean stopped;
@@ -132,6 +142,23 @@ final class ActiveCheckTracker implements HealthTracker {
 
     synchronized EndpointHealth status() {
       return status;
+    }
+
+    synchronized @Nullable HealthReason reason() {
+      String last = lastFailure;
+      if (status == EndpointHealth.UNHEALTHY && badInARow == 0) {
+        return HealthReason.of(status, "passed " + goodInARow + " of the " + config.healthyThreshold
+            + " checks in a row it needs, last failure: " + last);
+      }
+      if (status == EndpointHealth.UNHEALTHY) {
+        return HealthReason.of(status, "failed " + badInARow + (badInARow == 1 ? " check" : " checks")
+            + " in a row, last: " + last);
+      }
+      if (status == EndpointHealth.UNKNOWN) {
+        return HealthReason.of(status, badInARow == 0 ? "not checked yet"
+            : "no check passed yet, " + badInARow + " failed, last: " + last);
+      }
+      return null;
     }
 
     void scheduleFirst() {
@@ -202,6 +229,7 @@ final class ActiveCheckTracker implements HealthTracker {
         } else {
           badInARow++;
           goodInARow = 0;
+          lastFailure = detail;
           if (status != EndpointHealth.UNHEALTHY && badInARow >= config.unhealthyThreshold) {
             status = EndpointHealth.UNHEALTHY;
           }

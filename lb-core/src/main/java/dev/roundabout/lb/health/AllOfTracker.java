@@ -80,6 +80,41 @@ final class AllOfTracker implements HealthTracker {
     return result;
   }
 
+  /**
+   * The reason of the tracker whose verdict {@link #health} returned: the first that keeps the
+   * endpoint out, else the first that has it on trial. Each tracker is asked its health again, at
+   * the same time; one that changed its mind since gives a reason for another health, which the
+   * balancer ignores.
+   */
+  @Override
+  public @Nullable HealthReason reason(Endpoint endpoint, long nowNanos) {
+    @Nullable HealthTracker trial = null;
+    for (HealthTracker tracker : trackers) {
+      EndpointHealth health;
+      try {
+        health = tracker.health(endpoint, nowNanos);
+      } catch (RuntimeException e) {
+        continue; // health() logged this failure a moment ago
+      }
+      if (health != null && !isTrialOrAvailable(health)) {
+        return reasonOf(tracker, endpoint, nowNanos);
+      }
+      if (health == EndpointHealth.TRIAL && trial == null) {
+        trial = tracker;
+      }
+    }
+    return trial == null ? null : reasonOf(trial, endpoint, nowNanos);
+  }
+
+  private @Nullable HealthReason reasonOf(HealthTracker tracker, Endpoint endpoint, long nowNanos) {
+    try {
+      return tracker.reason(endpoint, nowNanos);
+    } catch (RuntimeException e) {
+      logger.warn("Health tracker {} of '{}' failed to say why {} is out", tracker, balancerName(), endpoint, e);
+      return null;
+    }
+  }
+
   private static boolean isTrialOrAvailable(EndpointHealth health) {
     return health == EndpointHealth.AVAILABLE || health == EndpointHealth.TRIAL;
   }

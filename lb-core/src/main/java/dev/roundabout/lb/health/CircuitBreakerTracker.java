@@ -98,6 +98,12 @@ final class CircuitBreakerTracker implements HealthTracker {
   }
 
   @Override
+  public @Nullable HealthReason reason(Endpoint endpoint, long nowNanos) {
+    Breaker b = breakers.get(endpoint.address());
+    return b == null ? null : b.reason(nowNanos);
+  }
+
+  @Override
   public long nanosUntilChange(long nowNanos) {
     long soonest = Long.MAX_VALUE;
     for (Breaker b : breakers.values()) {
@@ -206,6 +212,46 @@ final class CircuitBreakerTracker implements HealthTracker {
         case FORCED_OPEN -> EndpointHealth.CIRCUIT_OPEN;
         default -> EndpointHealth.AVAILABLE; // CLOSED, DISABLED, METRICS_ONLY
       };
+    }
+
+    /** Why the breaker keeps its endpoint out, null when it does not; {@code now} on the balancer's ticker. */
+    synchronized @Nullable HealthReason reason(long now) {
+      EndpointHealth health = health();
+      return switch (health) {
+        case CIRCUIT_OPEN -> {
+          if (breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
+            yield HealthReason.of(health, "forced open");
+          }
+          HealthReason reason = HealthReason.of(health, openCause());
+          long wait = nanosUntilTrial();
+          yield wait == Long.MAX_VALUE ? reason : reason.until(now + wait);
+        }
+        case TRIAL -> HealthReason.of(health, breaker.getState() == CircuitBreaker.State.HALF_OPEN
+            ? "half open, " + granted + " of " + permittedTrials + " trial calls granted"
+            : "wait over, the next call is a trial");
+        default -> null;
+      };
+    }
+
+    /** What opened the breaker, from the figures it kept: {@code failure rate 60% (threshold 50%) of 10 calls}. */
+    private String openCause() {
+      CircuitBreaker.Metrics metrics = breaker.getMetrics();
+      CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
+      float failureRate = metrics.getFailureRate();
+      float slowRate = metrics.getSlowCallRate();
+      String rate;
+      if (failureRate >= 0 && failureRate >= config.getFailureRateThreshold()) {
+        rate = "failure rate " + percent(failureRate) + " (threshold " + percent(config.getFailureRateThreshold()) + ")";
+      } else if (slowRate >= 0 && slowRate >= config.getSlowCallRateThreshold()) {
+        rate = "slow call rate " + percent(slowRate) + " (threshold " + percent(config.getSlowCallRateThreshold()) + ")";
+      } else {
+        return "opened"; // by a result, an initial state or the application: no rate to show
+      }
+      return rate + " of " + metrics.getNumberOfBufferedCalls() + " calls";
+    }
+
+    private static String percent(float value) {
+      return value == Math.rint(value) ? (int) value + "%" : value + "%";
     }
 
     /**

@@ -7,14 +7,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides which endpoints of one load balancer may take calls. The balancer feeds it the outcomes
  * of calls and the changes of its endpoint list, asks it for each endpoint's
- * {@link EndpointHealth} when it builds a snapshot, and rebuilds when the tracker calls
+ * {@link EndpointHealth} when it builds a snapshot (and, for an endpoint it keeps out, the
+ * {@link #reason}), and rebuilds when the tracker calls
  * {@link HealthContext#refresh()} or when the delay given by {@link #nanosUntilChange} has passed.
  * Health is never checked on the pick path.
  *
  * <p>A tracker belongs to one balancer: a {@link HealthPolicy} creates one for each balancer it
  * is given to, and that balancer calls {@link #start} once, on the thread that builds it, before
- * anything else. Threads: {@link #endpointsChanged}, {@link #health}, {@link #nanosUntilChange}
- * and {@link #close} run on the balancer's serialized update path, one at a time (a failed build
+ * anything else. Threads: {@link #endpointsChanged}, {@link #health}, {@link #reason},
+ * {@link #nanosUntilChange} and {@link #close} run on the balancer's serialized update path, one at a time (a failed build
  * may also close the tracker on the building thread); {@link #onOutcome},
  * {@link #tryTrial} and {@link #releaseTrial} run on the threads that make calls, concurrently,
  * and must be thread-safe, fast and non-blocking. No method may call back into the balancer
@@ -37,6 +38,19 @@ public interface HealthTracker {
 
   /** The health of {@code endpoint} (one of the current list) at {@code nowNanos}. */
   EndpointHealth health(Endpoint endpoint, long nowNanos);
+
+  /**
+   * Why {@code endpoint} is out: asked on the update path right after {@link #health} returned
+   * anything but {@code AVAILABLE} for it, with the same {@code nowNanos}, and published with the
+   * snapshot that {@code LoadBalancer.describe()} reads. Return a reason for the health just
+   * returned (a reason for another health is ignored), with its end ({@link HealthReason#until})
+   * when the tracker knows when the endpoint comes back; or null to say nothing more than the
+   * health. Must be cheap and must not block. The default returns null, so a tracker that does
+   * not implement it still works: its endpoints are described by their health alone.
+   */
+  default @Nullable HealthReason reason(Endpoint endpoint, long nowNanos) {
+    return null;
+  }
 
   /**
    * How long from {@code nowNanos} until some endpoint's health may change with no outcome and no

@@ -1,6 +1,7 @@
 package dev.roundabout.lb.health;
 
 import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.internal.DurationText;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -52,6 +53,12 @@ final class OutlierTracker implements HealthTracker {
   public EndpointHealth health(Endpoint endpoint, long nowNanos) {
     Tracked t = tracked.get(endpoint.address());
     return t != null && t.ejectedAt(nowNanos) ? EndpointHealth.EJECTED : EndpointHealth.AVAILABLE;
+  }
+
+  @Override
+  public @Nullable HealthReason reason(Endpoint endpoint, long nowNanos) {
+    Tracked t = tracked.get(endpoint.address());
+    return t == null ? null : t.reason(nowNanos);
   }
 
   @Override
@@ -126,26 +133,33 @@ final class OutlierTracker implements HealthTracker {
     private boolean everEjected;
     private long ejectedUntil; // valid when everEjected; the endpoint is back from then on
     private int ejections; // the multiplier of the ejection time
+    private @Nullable String cause; // what tripped the latest ejection, for its reason
     private boolean removed;
 
     /** Records an outcome; returns true when it ejected the endpoint. */
     boolean record(boolean success, long now) {
-      boolean eject;
+      String trip = null;
       synchronized (this) {
         if (removed || ejectedAt(now)) {
           return false; // gone, or a call that began before the ejection: nothing new
         }
         failuresInARow = success ? 0 : failuresInARow + 1;
-        eject = config.consecutiveFailures != OutlierDetector.OFF && failuresInARow >= config.consecutiveFailures;
+        if (config.consecutiveFailures != OutlierDetector.OFF && failuresInARow >= config.consecutiveFailures) {
+          trip = failuresInARow + " failures in a row";
+        }
         RollingCounts w = window;
         if (w != null) {
           w.record(success, now);
           long calls = w.calls(now);
-          eject |= calls >= config.failureRateMinimumCalls
-              && w.failures(now) * 100 >= (long) config.failureRatePercent * calls;
+          long failures = w.failures(now);
+          if (trip == null && calls >= config.failureRateMinimumCalls
+              && failures * 100 >= (long) config.failureRatePercent * calls) {
+            trip = "failure rate " + failures * 100 / calls + "% (" + failures + " of " + calls + " calls in "
+                + DurationText.human(config.failureRateWindowNanos) + ")";
+          }
         }
       }
-      if (!eject) {
+      if (trip == null) {
         return false;
       }
       synchronized (ejectionLock) {
@@ -164,6 +178,7 @@ final class OutlierTracker implements HealthTracker {
           long duration = Math.min(config.maxEjectionNanos, base * ejections);
           everEjected = true;
           ejectedUntil = now + duration;
+          cause = trip + ", ejection " + ejections + " of " + DurationText.human(duration);
           ejected.add(this);
           failuresInARow = 0;
           if (window != null) {
@@ -176,6 +191,11 @@ final class OutlierTracker implements HealthTracker {
 
     synchronized boolean ejectedAt(long now) {
       return everEjected && !removed && now - ejectedUntil < 0;
+    }
+
+    synchronized @Nullable HealthReason reason(long now) {
+      String c = cause;
+      return ejectedAt(now) && c != null ? HealthReason.of(EndpointHealth.EJECTED, c).until(ejectedUntil) : null;
     }
 
     synchronized long nanosUntilReturn(long now) {

@@ -1,12 +1,13 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.ReadyEndpoints;
 import dev.roundabout.lb.Ticker;
 import dev.roundabout.lb.internal.Decay;
 import dev.roundabout.lb.internal.LatencyView;
+import dev.roundabout.lb.internal.PickTrace;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The library's latency-aware picker, from what one client sees of each endpoint: its latency
@@ -26,7 +27,7 @@ import java.util.random.RandomGenerator;
  * for the least delay; larger ones compare {@code candidates} endpoints drawn at random (by default
  * {@link #LARGE_POOL_CANDIDATES}).
  */
-final class AdaptivePicker implements Picker {
+final class AdaptivePicker implements PickTrace.Explaining {
   /** The largest pool scanned in full. */
   static final int SCAN_LIMIT = 32;
   /** How many random candidates a larger pool compares when no count is set. */
@@ -57,12 +58,25 @@ final class AdaptivePicker implements Picker {
 
   @Override
   public int pick(PickContext context) {
+    return choose(null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.scoredBy("expected delay", true);
+    return choose(trace);
+  }
+
+  private int choose(@Nullable PickTrace trace) {
     int n = weights.length;
     if (n == 1) {
+      if (trace != null) {
+        trace.onlyEndpoint(Double.NaN);
+      }
       return 0;
     }
     long now = ticker.read();
-    return n <= SCAN_LIMIT && candidates >= n ? scan(n, now) : sample(n, now);
+    return n <= SCAN_LIMIT && candidates >= n ? scan(n, now, trace) : sample(n, now, trace);
   }
 
   /**
@@ -70,7 +84,10 @@ final class AdaptivePicker implements Picker {
    * ({@link #costNumerator} over {@link #costDenominator}), so that the scan divides by nothing
    * but the in-flight ages of busy endpoints.
    */
-  private int scan(int n, long now) {
+  private int scan(int n, long now, @Nullable PickTrace trace) {
+    if (trace != null) {
+      trace.rule("the least expected delay = max(latency, age of calls in flight) x (inFlight + 1) of all, ties at random");
+    }
     double reference = reference(0, n);
     double inverseTau = 1 / tau(reference);
     int best = -1;
@@ -85,6 +102,9 @@ final class AdaptivePicker implements Picker {
       }
       double denominator = costDenominator(i, inverseTau, now);
       double numerator = costNumerator(i, reference, denominator, now);
+      if (trace != null) {
+        trace.candidate(i, numerator / denominator);
+      }
       double left = numerator * bestDenominator;
       double right = bestNumerator * denominator;
       if (left < right) {
@@ -103,7 +123,10 @@ final class AdaptivePicker implements Picker {
    * The least expected delay of {@code candidates} endpoints drawn at random (two distinct ones
    * first; more may repeat), among those slow start admits when it can.
    */
-  private int sample(int n, long now) {
+  private int sample(int n, long now, @Nullable PickTrace trace) {
+    if (trace != null) {
+      trace.rule("the least expected delay = max(latency, age of calls in flight) x (inFlight + 1) of random candidates");
+    }
     int a = random.nextInt(n);
     int b = random.nextInt(n - 1);
     if (b >= a) {
@@ -115,10 +138,16 @@ final class AdaptivePicker implements Picker {
     int best = a;
     double bestDenominator = costDenominator(a, inverseTau, now);
     double bestNumerator = costNumerator(a, reference, bestDenominator, now);
+    if (trace != null) {
+      trace.candidate(a, bestNumerator / bestDenominator);
+    }
     for (int c = 1; c < k; c++) {
       int i = c == 1 ? b : random.nextInt(n);
       double denominator = costDenominator(i, inverseTau, now);
       double numerator = costNumerator(i, reference, denominator, now);
+      if (trace != null) {
+        trace.candidate(i, numerator / denominator);
+      }
       if (numerator * bestDenominator < bestNumerator * denominator || (ramping && !ready.admit(best))) {
         best = i;
         bestNumerator = numerator;

@@ -22,6 +22,11 @@ final class HashKeys {
     return context.hasKey() ? context.keyHash() : random.nextLong();
   }
 
+  /** The rule of a hash pick for the decision log: {@code keyed} for a pick with a key, a random pick without. */
+  static String rule(PickContext context, String keyed) {
+    return context.hasKey() ? keyed : "no key: a random position";
+  }
+
   /** XXH64 of each endpoint's {@code host:port} in UTF-8, by ready index. */
   static long[] addressHashes(ReadyEndpoints ready) {
     long[] hashes = new long[ready.size()];

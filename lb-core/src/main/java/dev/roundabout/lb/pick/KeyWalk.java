@@ -1,6 +1,7 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,11 +36,19 @@ final class KeyWalk {
     return bound != null || ready.ramping();
   }
 
-  static int choose(Candidates candidates, int start, @Nullable LoadBound bound, ReadyEndpoints ready) {
+  static int choose(
+      Candidates candidates, int start, @Nullable LoadBound bound, ReadyEndpoints ready, @Nullable PickTrace trace) {
     int first = candidates.endpointAt(start);
     int n = ready.size();
     if (n == 1) {
+      if (trace != null) {
+        trace.candidate(first, Double.NaN);
+      }
       return first;
+    }
+    if (trace != null) {
+      trace.rule(bound == null ? "the first candidate from the key's position that slow start admits"
+          : "the first candidate from the key's position with room under the load bound");
     }
     boolean ramping = ready.ramping();
     int positions = candidates.positions();
@@ -55,6 +64,9 @@ final class KeyWalk {
       int index = step == 0 ? first : candidates.endpointAt(at);
       if (++at == positions) {
         at = 0;
+      }
+      if (trace != null) {
+        trace.candidate(index, Double.NaN);
       }
       if (bound != null) {
         int load = bound.load(index); // one read per candidate; an idle endpoint always has room
@@ -82,6 +94,9 @@ final class KeyWalk {
         }
       }
       return index;
+    }
+    if (trace != null) {
+      trace.rule(bound != null ? "no candidate with room: the least loaded" : "none admitted: the key's own");
     }
     return bound != null ? bound.leastLoaded() : first;
   }

@@ -1,10 +1,11 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Least connections: the endpoint whose load after taking this call, {@code (inFlight + 1) /
@@ -15,7 +16,7 @@ import java.util.random.RandomGenerator;
  * <p>O(n) per pick: every in-flight count is read. Thread-safe, lock-free, allocation-free; the
  * counts are read live, so two concurrent picks may both choose the same idle endpoint.
  */
-final class LeastConnectionsPicker implements Picker {
+final class LeastConnectionsPicker implements PickTrace.Explaining {
   static final PickerFactory FACTORY =
       new NamedFactory("leastConnections", LeastConnectionsPicker::new);
 
@@ -33,8 +34,22 @@ final class LeastConnectionsPicker implements Picker {
 
   @Override
   public int pick(PickContext context) {
+    return choose(null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.scoredBy("load", false);
+    trace.rule("the lowest (inFlight + 1) / weight");
+    return choose(trace);
+  }
+
+  private int choose(@Nullable PickTrace trace) {
     int n = weights.length;
     if (n == 1) {
+      if (trace != null) {
+        trace.onlyEndpoint((ready.inFlight(0) + 1.0) / weights[0]);
+      }
       return 0;
     }
     RandomGenerator random = ready.random();
@@ -51,6 +66,9 @@ final class LeastConnectionsPicker implements Picker {
       }
       int inFlight = ready.inFlight(i);
       int load = inFlight + 1;
+      if (trace != null) {
+        trace.candidate(i, load / (double) weights[i]);
+      }
       if (best < 0 || Loads.lighter(load, weights[i], bestLoad, bestWeight)) {
         best = i;
         bestLoad = load;
@@ -64,10 +82,19 @@ final class LeastConnectionsPicker implements Picker {
       }
     }
     if (best < 0) {
+      if (trace != null) {
+        trace.rule("none admitted by slow start: the first scanned");
+      }
       return start;
     }
     // When the lightest endpoint is idle, weights bias the choice among the idle ones instead of
     // deciding it: every client with no call in flight would otherwise pick the heaviest endpoint.
-    return bestLoad == 1 && idle >= 0 ? idle : best;
+    if (bestLoad == 1 && idle >= 0) {
+      if (trace != null) {
+        trace.rule("an idle endpoint drawn in proportion to weight");
+      }
+      return idle;
+    }
+    return best;
   }
 }

@@ -1,8 +1,8 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import dev.roundabout.lb.internal.XxHash64;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe, lock-free, allocation-free.
  */
-final class MaglevPicker implements Picker, KeyWalk.Candidates {
+final class MaglevPicker implements PickTrace.Explaining, KeyWalk.Candidates {
   static final int DEFAULT_TABLE_SIZE = 65_537;
   static final int MAX_TABLE_SIZE = 16_777_213; // the largest prime below 2^24
 
@@ -151,7 +151,18 @@ final class MaglevPicker implements Picker, KeyWalk.Candidates {
   @Override
   public int pick(PickContext context) {
     int at = (int) Long.remainderUnsigned(HashKeys.keyHash(context, random), table.length);
-    return walk ? KeyWalk.choose(this, at, bound, ready) : table[at];
+    return walk ? KeyWalk.choose(this, at, bound, ready, null) : table[at];
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    int at = (int) Long.remainderUnsigned(HashKeys.keyHash(context, random), table.length);
+    trace.rule(HashKeys.rule(context, "the owner of the key's table entry"));
+    if (walk) {
+      return KeyWalk.choose(this, at, bound, ready, trace);
+    }
+    trace.candidate(table[at], Double.NaN);
+    return table[at];
   }
 
   @Override

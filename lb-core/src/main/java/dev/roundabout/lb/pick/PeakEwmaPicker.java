@@ -1,12 +1,13 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.ReadyEndpoints;
 import dev.roundabout.lb.Ticker;
 import dev.roundabout.lb.internal.Decay;
 import dev.roundabout.lb.internal.LatencyView;
+import dev.roundabout.lb.internal.PickTrace;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Peak EWMA as Finagle and Linkerd publish it, the reference for latency-aware picking: two
@@ -15,7 +16,7 @@ import java.util.random.RandomGenerator;
  * and, between samples, toward zero with time constant {@code decay} (as Finagle reads its cost).
  * An endpoint without a sample costs nothing unless it has calls in flight, then a large penalty.
  */
-final class PeakEwmaPicker implements Picker {
+final class PeakEwmaPicker implements PickTrace.Explaining {
   /** What an endpoint with calls in flight and no latency estimate costs (Finagle's penalty). */
   static final double PENALTY = Integer.MAX_VALUE;
 
@@ -40,8 +41,22 @@ final class PeakEwmaPicker implements Picker {
 
   @Override
   public int pick(PickContext context) {
+    return choose(null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.scoredBy("cost", true);
+    trace.rule("the lower latency x (inFlight + 1) / weight of two random candidates");
+    return choose(trace);
+  }
+
+  private int choose(@Nullable PickTrace trace) {
     int n = weights.length;
     if (n == 1) {
+      if (trace != null) {
+        trace.onlyEndpoint(Double.NaN);
+      }
       return 0;
     }
     int a = random.nextInt(n);
@@ -50,11 +65,20 @@ final class PeakEwmaPicker implements Picker {
       b++;
     }
     long now = ticker.read();
-    int lighter = cost(b, now) < cost(a, now) ? b : a;
+    double costA = cost(a, now);
+    double costB = cost(b, now);
+    if (trace != null) {
+      trace.candidate(a, costA);
+      trace.candidate(b, costB);
+    }
+    int lighter = costB < costA ? b : a;
     if (!ramping || ready.admit(lighter)) {
       return lighter;
     }
     int other = lighter == a ? b : a;
+    if (trace != null) {
+      trace.rule("slow start turned the cheaper away: the other candidate, if admitted");
+    }
     return ready.admit(other) ? other : lighter;
   }
 

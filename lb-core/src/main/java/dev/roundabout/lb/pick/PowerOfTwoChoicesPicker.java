@@ -1,9 +1,9 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe, lock-free, allocation-free.
  */
-final class PowerOfTwoChoicesPicker implements Picker {
+final class PowerOfTwoChoicesPicker implements PickTrace.Explaining {
   static final PickerFactory FACTORY =
       new NamedFactory("powerOfTwoChoices", PowerOfTwoChoicesPicker::new);
 
@@ -35,8 +35,22 @@ final class PowerOfTwoChoicesPicker implements Picker {
 
   @Override
   public int pick(PickContext context) {
+    return choose(null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.scoredBy("load", false);
+    trace.rule("the lower (inFlight + 1) / weight of two random candidates");
+    return choose(trace);
+  }
+
+  private int choose(@Nullable PickTrace trace) {
     int n = weights.length;
     if (n == 1) {
+      if (trace != null) {
+        trace.onlyEndpoint((ready.inFlight(0) + 1.0) / weights[0]);
+      }
       return 0;
     }
     int a;
@@ -59,8 +73,15 @@ final class PowerOfTwoChoicesPicker implements Picker {
     }
     int inFlightA = ready.inFlight(a);
     int inFlightB = ready.inFlight(b);
+    if (trace != null) {
+      trace.candidate(a, (inFlightA + 1.0) / weights[a]);
+      trace.candidate(b, (inFlightB + 1.0) / weights[b]);
+    }
     int lighter;
     if (inFlightA == 0 && inFlightB == 0) {
+      if (trace != null) {
+        trace.rule("both idle: the first drawn");
+      }
       // Both idle: the first candidate, drawn in proportion to weight. Comparing (0 + 1) / weight
       // would send every client with no call in flight to the heavier of any two.
       lighter = a;
@@ -71,6 +92,9 @@ final class PowerOfTwoChoicesPicker implements Picker {
       return lighter;
     }
     int other = lighter == a ? b : a; // slow start turned the lighter away
+    if (trace != null) {
+      trace.rule("slow start turned the lighter away: the other candidate, if admitted");
+    }
     return ready.admit(other) ? other : lighter;
   }
 }

@@ -1,9 +1,9 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.ReadyEndpoints;
 import dev.roundabout.lb.internal.Logarithm;
+import dev.roundabout.lb.internal.PickTrace;
 import dev.roundabout.lb.internal.XxHash64;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe, lock-free, allocation-free.
  */
-final class RendezvousPicker implements Picker {
+final class RendezvousPicker implements PickTrace.Explaining {
   private final ReadyEndpoints ready;
   private final long[] seeds;
   private final double @Nullable [] inverseWeights; // null when all weights are equal: raw hashes rank
@@ -54,8 +54,21 @@ final class RendezvousPicker implements Picker {
 
   @Override
   public int pick(PickContext context) {
+    return choose(context, null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.rule(HashKeys.rule(context, "the endpoint that scores the key highest"));
+    return choose(context, trace);
+  }
+
+  private int choose(PickContext context, @Nullable PickTrace trace) {
     long key = HashKeys.keyHash(context, random);
     int first = next(key, -1, -1);
+    if (trace != null) {
+      trace.candidate(first, Double.NaN);
+    }
     if (!KeyWalk.needed(bound, ready) || seeds.length == 1) {
       return first;
     }
@@ -66,6 +79,10 @@ final class RendezvousPicker implements Picker {
       total = b.totalInFlight();
       if (b.full(first, total)) {
         candidate = next(key, -1, total);
+        if (trace != null && candidate >= 0) {
+          trace.candidate(candidate, Double.NaN);
+          trace.rule("the endpoint that scores the key highest among those with room under the load bound");
+        }
       }
     }
     for (int refusals = 0; candidate >= 0 && ready.ramping() && refusals < seeds.length; refusals++) {
@@ -73,9 +90,16 @@ final class RendezvousPicker implements Picker {
         return candidate;
       }
       candidate = next(key, candidate, total); // slow start turned it away: the next in rank
+      if (trace != null && candidate >= 0) {
+        trace.candidate(candidate, Double.NaN);
+        trace.rule("the endpoint that scores the key highest among those slow start admits");
+      }
     }
     if (candidate >= 0) {
       return candidate;
+    }
+    if (trace != null) {
+      trace.rule(b != null ? "no candidate with room: the least loaded" : "none admitted: the key's own");
     }
     return b != null ? b.leastLoaded() : first;
   }

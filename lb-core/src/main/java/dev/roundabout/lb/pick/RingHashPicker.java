@@ -1,8 +1,8 @@
 package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
-import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import dev.roundabout.lb.internal.XxHash64;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe, lock-free, allocation-free.
  */
-final class RingHashPicker implements Picker, KeyWalk.Candidates {
+final class RingHashPicker implements PickTrace.Explaining, KeyWalk.Candidates {
   static final int DEFAULT_POINTS_PER_WEIGHT = 512;
   static final int MAX_POINTS_PER_WEIGHT = 65_536;
   static final int DEFAULT_RING_SIZE = 1 << 20;
@@ -232,6 +232,16 @@ final class RingHashPicker implements Picker, KeyWalk.Candidates {
 
   @Override
   public int pick(PickContext context) {
+    return choose(context, null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.rule(HashKeys.rule(context, "the owner of the next point on the ring after the key"));
+    return choose(context, trace);
+  }
+
+  private int choose(PickContext context, @Nullable PickTrace trace) {
     long position = HashKeys.keyHash(context, random) & ~RANK_MASK;
     int b = bucket(position);
     int at = Arrays.binarySearch(ring, buckets[b], buckets[b + 1], position);
@@ -241,7 +251,14 @@ final class RingHashPicker implements Picker, KeyWalk.Candidates {
     if (at == ring.length) {
       at = 0;
     }
-    return walk ? KeyWalk.choose(this, at, bound, ready) : endpointAt(at);
+    if (walk) {
+      return KeyWalk.choose(this, at, bound, ready, trace);
+    }
+    int index = endpointAt(at);
+    if (trace != null) {
+      trace.candidate(index, Double.NaN);
+    }
+    return index;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.roundabout.lb.pick;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe, lock-free, allocation-free: one striped counter increment and one division.
  */
-final class RoundRobinPicker implements Rotation.Rotating {
+final class RoundRobinPicker implements Rotation.Rotating, PickTrace.Explaining {
   static final PickerFactory FACTORY =
       new NamedFactory(
           "roundRobin",
@@ -28,14 +29,34 @@ final class RoundRobinPicker implements Rotation.Rotating {
 
   @Override
   public int pick(PickContext context) {
+    return choose(null);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    trace.rule("the next in rotation");
+    return choose(trace);
+  }
+
+  private int choose(@Nullable PickTrace trace) {
     int index = (int) rotation.next();
     ReadyEndpoints r = ramping;
     if (r == null) {
+      if (trace != null) {
+        trace.candidate(index, Double.NaN);
+      }
       return index;
     }
     // Slow start: an endpoint not admitted passes its turn to the next in rotation.
     for (int attempt = 1; attempt < r.size() && !r.admit(index); attempt++) {
+      if (trace != null) {
+        trace.candidate(index, Double.NaN);
+        trace.rule("the next in rotation that slow start admits");
+      }
       index = (int) rotation.next();
+    }
+    if (trace != null) {
+      trace.candidate(index, Double.NaN);
     }
     return index;
   }

@@ -4,6 +4,7 @@ import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,7 +13,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Thread-safe (as the balancer's {@link RandomGenerator} is), lock-free, allocation-free.
  */
-final class WeightedRandomPicker implements Picker {
+final class WeightedRandomPicker implements PickTrace.Explaining {
   static final PickerFactory FACTORY = new NamedFactory("weightedRandom", WeightedRandomPicker::create);
 
   private final RandomGenerator random;
@@ -29,6 +30,14 @@ final class WeightedRandomPicker implements Picker {
       weights[i] = ready.effectiveWeight(i);
     }
     return new WeightedRandomPicker(ready.random(), AliasTable.of(weights));
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    int index = pick(context);
+    trace.candidate(index, Double.NaN);
+    trace.rule("a random draw in proportion to weight");
+    return index;
   }
 
   @Override

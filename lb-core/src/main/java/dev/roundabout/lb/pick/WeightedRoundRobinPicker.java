@@ -4,6 +4,7 @@ import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 
 /**
  * Smooth weighted round robin with exact proportions, O(1) per pick.
@@ -26,7 +27,7 @@ import dev.roundabout.lb.ReadyEndpoints;
  * <p>Thread-safe, lock-free, allocation-free. The rotation continues across changes of the list,
  * as in round robin.
  */
-final class WeightedRoundRobinPicker implements Rotation.Rotating {
+final class WeightedRoundRobinPicker implements Rotation.Rotating, PickTrace.Explaining {
   static final PickerFactory FACTORY = new NamedFactory("weightedRoundRobin", WeightedRoundRobinPicker::create);
 
   private static final double INVERSE_GOLDEN_RATIO = 0.6180339887498949;
@@ -92,6 +93,14 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating {
       total += scale == 1.0 ? units : Math.max(1, Math.round(units * scale));
     }
     return new WeightedRoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), total), starts);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    int index = pick(context);
+    trace.candidate(index, Double.NaN);
+    trace.rule("the owner of the next point of the weighted rotation");
+    return index;
   }
 
   @Override
