@@ -19,16 +19,20 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Count every call with {@link #onCall}. When its first attempt starts, {@link #delayNanos}
  *       says after how long it is hedged (or not at all yet).
  *   <li>When the delay has passed and the first attempt has not answered, pick another endpoint
- *       than the first attempt's (none: no hedge), then ask {@link #tryHedge}: the hedge goes if
- *       both the hedging budget and the client's {@link RetryBudget} allow it, and spends from both.
+ *       than the first attempt's, then ask {@link #tryHedge}: the hedge goes if both the hedging
+ *       budget and the client's {@link RetryBudget} allow it, and spends from both. With no other
+ *       endpoint, or when a budget refuses, ask again one delay later, while the first attempt runs.
  *   <li>Once the hedge is sent, the call has two attempts in flight. Each attempt's outcome is
  *       judged and reported by {@link RetryRules} as any attempt's is. The first to succeed is the
  *       call's answer ({@link #onHedgeWon} if it is the hedge's): the other attempt is abandoned,
  *       its lease closed with no outcome. An attempt that fails while the other is still in flight
  *       leaves the call to the other ({@link #endsCall}); when both fail, the call ends with the
  *       failure that came last. A hedged call is not retried further: its hedge was its retry.
- *   <li>Record the latency of every attempt that answered (whatever the status) with
- *       {@link #recordLatency}: a percentile delay is taken over them.
+ *   <li>Record with {@link #recordLatency} the latency of every attempt but hedges that answered
+ *       (whatever the status), and of a first attempt that lost to its hedge the time it had run (a
+ *       lower bound): a percentile delay is taken over them, the latencies calls would have without
+ *       hedging. (Leaving the losers out would lower the percentile, and send more hedges than the
+ *       percentile says.)
  * </ol>
  *
  * <p>Thread-safe: the counters are adders, the latencies a lock-free histogram, and the budget

@@ -1,13 +1,14 @@
 package dev.roundabout.lb;
 
 /**
- * What hedging did so far: hedges sent, hedges whose answer won (came first and was the call's),
- * and hedges the budget refused (the hedging budget or the retry budget). Counts since the start,
- * for metrics. Immutable and thread-safe.
+ * What hedging did so far: hedges sent, hedges whose success became the call's answer, and hedges
+ * a budget refused (the hedging budget or the retry budget; a hedge asked again after a refusal
+ * counts each time). Counts since the start, for metrics. Immutable and thread-safe.
  *
  * @param sent hedges sent
- * @param won hedges that answered first with a success, and so became the call's answer
- * @param refusedByBudget hedges that were due but that a budget refused
+ * @param won hedges whose success became the call's answer (it came first, or after the first
+ *     attempt failed)
+ * @param refusedByBudget times a hedge was due and a budget refused it
  */
 public record HedgingStats(long sent, long won, long refusedByBudget) {
   /** No hedge at all. */

@@ -117,10 +117,13 @@ final class HedgedCall {
    * The end of a hedged call, on the caller's thread, once its first attempt has ended with
    * {@code response} or {@code failure}: returns the call's response or throws its failure.
    */
-  Response finish(Lease lease, @Nullable Response response, @Nullable IOException failure, Judge judge)
-      throws IOException {
+  Response finish(Lease lease, long startNanos, @Nullable Response response, @Nullable IOException failure,
+      Judge judge) throws IOException {
     synchronized (this) {
       if (state == State.HEDGE_ENDED) { // the hedge won and stopped this attempt: no outcome for it
+        if (response == null) {
+          hedges.answered(service, startNanos); // stopped: the time it ran is a lower bound of its latency
+        }
         return lost(lease, response);
       }
     }
@@ -238,7 +241,9 @@ final class HedgedCall {
       Lease first = java.util.Objects.requireNonNull(firstLease);
       Lease lease = call.isCanceled() ? null : hedges.hedgeLease(hedger, lb, context.avoiding(first.endpoint()));
       if (lease == null) {
-        state = State.NOT_HEDGED;
+        if (!call.isCanceled()) { // no other endpoint, or a budget refused: asked again one delay later
+          cancelTimer = hedges.schedule(this::due, delayNanos);
+        }
         return;
       }
       hedgeLease = lease;

@@ -81,6 +81,11 @@ import org.jspecify.annotations.Nullable;
  * exception, it is thrown with the earlier failures added as suppressed. A cancelled call is never
  * retried.
  *
+ * <p><b>Hedging</b>, when {@link Builder#hedging} turns it on: a call that may be sent twice whose
+ * first attempt has not answered after the policy's delay gets one more attempt on a different
+ * endpoint, within the hedging budget and the retry budget; the first success wins and the other
+ * attempt is abandoned with no outcome. {@link #hedgingStats()} counts hedges sent, won and refused.
+ *
  * <p>Thread-safe; one interceptor may serve any number of clients and calls, including
  * {@code enqueue()} calls. It keeps nothing per endpoint: what an attempt needs lives as long as
  * the attempt and the connections it opened.
@@ -176,7 +181,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
         Response first = response;
         IOException firstFailure = failure;
         WatchedBody firstBody = watched;
-        return hedged.finish(lease, response, failure, () -> outcomeOf(chain, firstBody, route, first, firstFailure));
+        return hedged.finish(lease, started, response, failure,
+            () -> outcomeOf(chain, firstBody, route, first, firstFailure));
       }
       Outcome outcome = judged(chain, watched, route, lease, response, failure);
       Next next = RetryRules.next(outcome, idempotent(request) && !chain.call().isCanceled());
@@ -217,7 +223,6 @@ public final class LoadBalancingInterceptor implements Interceptor {
     EndpointRoute route = new EndpointRoute(hedge.service(), endpoint, services, chain.getDns(), chain.getSocketFactory());
     Response response = null;
     IOException failure = null;
-    long started = ticker.read();
     try {
       Chain routed = chain.withDns(route.dns).withSocketFactory(route.sockets);
       Request rewritten = rewrite(base, endpoint);
@@ -227,9 +232,6 @@ public final class LoadBalancingInterceptor implements Interceptor {
     } catch (Throwable t) {
       lease.close();
       throw unchecked(t, List.of());
-    }
-    if (response != null) {
-      requireNonNull(hedges).answered(hedge.service(), started);
     }
     Outcome outcome = judged(chain, watched, route, lease, response, failure);
     hedge.hedgeJudged(RetryRules.next(outcome, true));
