@@ -10,7 +10,8 @@ import java.util.Arrays;
  * times. The default, {@link #ofDefaults()}, is 20% plus 10 retries a second.
  *
  * <p>Used by the OkHttp interceptor and by lb-sim's simulated clients through {@link RetryRules},
- * and by any client that retries on its own. Thread-safe (a lock per request and per retry, not on
+ * and by any client that retries on its own. A hedge ({@link Hedger}) spends from it as a retry
+ * does, so that retries and hedges together stay within it. Thread-safe (a lock per request and per retry, not on
  * the pick path). A budget serves one client (one interceptor); the counts are kept in one-second
  * buckets of the ticker time passed in.
  */
@@ -63,13 +64,18 @@ public final class RetryBudget {
 
   /** Takes one retry from the budget at {@code nowNanos} if there is one left; true if it did. */
   public synchronized boolean tryRetry(long nowNanos) {
-    advance(nowNanos);
-    long allowed = sum(requests) * percent / 100 + (long) minRetriesPerSecond * WINDOW_SECONDS;
-    if (sum(retries) >= allowed) {
+    if (!hasRoom(nowNanos)) {
       return false;
     }
     retries[slot()]++;
     return true;
+  }
+
+  /** Whether a retry at {@code nowNanos} would be allowed, without taking it. */
+  synchronized boolean hasRoom(long nowNanos) {
+    advance(nowNanos);
+    long allowed = sum(requests) * percent / 100 + (long) minRetriesPerSecond * WINDOW_SECONDS;
+    return sum(retries) < allowed;
   }
 
   private int slot() {

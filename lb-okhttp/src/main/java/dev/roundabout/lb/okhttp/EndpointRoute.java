@@ -3,6 +3,7 @@ package dev.roundabout.lb.okhttp;
 import dev.roundabout.lb.Endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ final class EndpointRoute {
   private volatile boolean connected;
   private volatile boolean answered;
   private volatile @Nullable Place lastFailure;
+  /** Set when a hedge answered first: the attempt is to stop, and its sockets with it. */
+  private volatile boolean aborted;
+  /** The socket this attempt's thread is waiting on (connecting or reading), if any. */
+  private volatile @Nullable Socket waitingOn;
 
   /** Where a failure of the attempt happened. */
   enum Place {
@@ -100,6 +105,55 @@ final class EndpointRoute {
         CURRENT.remove();
       } else {
         CURRENT.set(previous);
+      }
+    }
+  }
+
+  /**
+   * Stops this attempt because another attempt of its call answered first: the socket its thread
+   * is waiting on is closed (its read or connect fails at once), and any socket it would wait on
+   * next fails as it starts. Only sockets this attempt connects, or reads on its own thread, are
+   * touched: an HTTP/1.1 exchange, which holds its connection alone; never a connection that other
+   * calls share (HTTP/2 reads on a thread of its own).
+   */
+  void abort() {
+    aborted = true;
+    closeQuietly(waitingOn);
+  }
+
+  /** Whether {@link #abort()} was called. */
+  boolean aborted() {
+    return aborted;
+  }
+
+  /**
+   * The thread running this attempt starts waiting on {@code socket}; fails at once, closing it,
+   * if the attempt was aborted. (Set then checked, while abort sets then reads: one of the two
+   * sees the other.)
+   */
+  void waiting(Socket socket) throws java.io.IOException {
+    waitingOn = socket;
+    if (aborted) {
+      closeQuietly(socket);
+      throw new java.net.SocketException("abandoned: another attempt of the call answered first");
+    }
+  }
+
+  void doneWaiting() {
+    waitingOn = null;
+  }
+
+  /** The attempt running on this thread, if any. */
+  static @Nullable EndpointRoute current() {
+    return CURRENT.get();
+  }
+
+  private static void closeQuietly(@Nullable Socket socket) {
+    if (socket != null) {
+      try {
+        socket.close();
+      } catch (java.io.IOException ignored) {
+        // closing to stop a read: nothing to do if it fails
       }
     }
   }

@@ -3,6 +3,8 @@ package dev.roundabout.lb.okhttp;
 import static java.util.Objects.requireNonNull;
 
 import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.HedgingPolicy;
+import dev.roundabout.lb.HedgingStats;
 import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.PickContext;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -78,6 +81,11 @@ import org.jspecify.annotations.Nullable;
  * exception, it is thrown with the earlier failures added as suppressed. A cancelled call is never
  * retried.
  *
+ * <p><b>Hedging</b>, when {@link Builder#hedging} turns it on: a call that may be sent twice whose
+ * first attempt has not answered after the policy's delay gets one more attempt on a different
+ * endpoint, within the hedging budget and the retry budget; the first success wins and the other
+ * attempt is abandoned with no outcome. {@link #hedgingStats()} counts hedges sent, won and refused.
+ *
  * <p>Thread-safe; one interceptor may serve any number of clients and calls, including
  * {@code enqueue()} calls. It keeps nothing per endpoint: what an attempt needs lives as long as
  * the attempt and the connections it opened.
@@ -92,6 +100,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final RetryBudget budget;
   private final HostHeader hostHeader;
   private final Ticker ticker;
+  private final @Nullable Hedges hedges;
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -101,6 +110,10 @@ public final class LoadBalancingInterceptor implements Interceptor {
     this.budget = builder.budget;
     this.hostHeader = builder.hostHeader;
     this.ticker = builder.ticker;
+    HedgingPolicy hedging = builder.hedging;
+    this.hedges = hedging == null ? null : new Hedges(hedging, services.keySet(),
+        builder.hedgeTimer != null ? builder.hedgeTimer : HedgeTimer.daemon(),
+        builder.hedgeExecutor != null ? builder.hedgeExecutor : Hedges.daemonThreads(), budget, ticker);
   }
 
   /** A builder with no service. */
@@ -117,7 +130,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     try {
-      return balance(chain, request, service, routes);
+      HedgedCall hedge = hedges == null ? null : hedges.takeHedge(chain.call());
+      return hedge == null ? balance(chain, request, service, routes) : hedgeAttempt(chain, request, hedge);
     } catch (RuntimeException e) {
       throw new IOException("balancing a call to '" + service + "' failed: " + e, e);
     }
@@ -134,6 +148,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     WatchedBody watched = body == null ? null : new WatchedBody(body);
     Request base = watched == null ? request : request.newBuilder().method(request.method(), watched).build();
     budget.onRequest(ticker.read());
+    HedgedCall hedged = hedges == null ? null : hedges.arm(chain.call(), service, lb, context, idempotent(request));
     List<IOException> earlier = new ArrayList<>();
     Lease lease = firstLease(lb, context, service);
     for (int attempt = 1; ; attempt++) {
@@ -144,24 +159,32 @@ public final class LoadBalancingInterceptor implements Interceptor {
       EndpointRoute route = new EndpointRoute(service, endpoint, services, chain.getDns(), chain.getSocketFactory());
       Response response = null;
       IOException failure = null;
+      long started = hedges == null ? 0 : hedges.now();
       try {
         Chain routed = chain.withDns(route.dns).withSocketFactory(route.sockets);
         Request rewritten = rewrite(base, endpoint);
-        response = route.run(() -> routed.proceed(rewritten));
+        EndpointRoute.Attempt<Response> proceed = () -> routed.proceed(rewritten);
+        response = hedged != null && attempt == 1 ? hedged.runFirst(lease, route, proceed) : route.run(proceed);
       } catch (IOException e) {
         failure = e;
       } catch (Throwable t) { // a RuntimeException or Error, or an interruption OkHttp throws undeclared
+        if (hedged != null && attempt == 1) {
+          hedged.abandon();
+        }
         lease.close();
         throw unchecked(t, earlier);
       }
-      Outcome outcome;
-      try {
-        outcome = outcomeOf(chain, watched, route, response, failure);
-      } catch (IOException classifierFailed) {
-        lease.close();
-        throw classifierFailed;
+      if (hedges != null && response != null) {
+        hedges.answered(service, started);
       }
-      RetryRules.report(lease, outcome, failure);
+      if (hedged != null && attempt == 1 && hedged.firstEnded()) { // a hedge was sent: the first success wins
+        Response first = response;
+        IOException firstFailure = failure;
+        WatchedBody firstBody = watched;
+        return hedged.finish(lease, started, response, failure,
+            () -> outcomeOf(chain, firstBody, route, first, firstFailure));
+      }
+      Outcome outcome = judged(chain, watched, route, lease, response, failure);
       Next next = RetryRules.next(outcome, idempotent(request) && !chain.call().isCanceled());
       if (next == Next.DONE) {
         return leased(requireNonNull(response), lease);
@@ -184,6 +207,57 @@ public final class LoadBalancingInterceptor implements Interceptor {
       context = context.avoiding(endpoint);
       lease = another;
     }
+  }
+
+  /**
+   * The one attempt of a hedge, on the clone of its call that runs on a hedge thread: on the lease
+   * taken for it, judged and reported as any attempt is, with no retry and no further hedge. Its
+   * end is handed to the race through {@code hedge}.
+   */
+  private Response hedgeAttempt(Chain chain, Request request, HedgedCall hedge) throws IOException {
+    Lease lease = hedge.hedgeLease();
+    Endpoint endpoint = lease.endpoint();
+    RequestBody body = request.body();
+    WatchedBody watched = body == null ? null : new WatchedBody(body);
+    Request base = watched == null ? request : request.newBuilder().method(request.method(), watched).build();
+    EndpointRoute route = new EndpointRoute(hedge.service(), endpoint, services, chain.getDns(), chain.getSocketFactory());
+    Response response = null;
+    IOException failure = null;
+    try {
+      Chain routed = chain.withDns(route.dns).withSocketFactory(route.sockets);
+      Request rewritten = rewrite(base, endpoint);
+      response = route.run(() -> routed.proceed(rewritten));
+    } catch (IOException e) {
+      failure = e;
+    } catch (Throwable t) {
+      lease.close();
+      throw unchecked(t, List.of());
+    }
+    Outcome outcome = judged(chain, watched, route, lease, response, failure);
+    hedge.hedgeJudged(RetryRules.next(outcome, true));
+    if (response != null) {
+      return leased(response, lease);
+    }
+    lease.close();
+    throw requireNonNull(failure);
+  }
+
+  /**
+   * The outcome of an attempt ({@link #outcomeOf}), reported on its lease.
+   *
+   * @throws IOException if the response classifier throws (the response is closed, the lease too)
+   */
+  private Outcome judged(Chain chain, @Nullable WatchedBody watched, EndpointRoute route, Lease lease,
+      @Nullable Response response, @Nullable IOException failure) throws IOException {
+    Outcome outcome;
+    try {
+      outcome = outcomeOf(chain, watched, route, response, failure);
+    } catch (IOException classifierFailed) {
+      lease.close();
+      throw classifierFailed;
+    }
+    RetryRules.report(lease, outcome, failure);
+    return outcome;
   }
 
   /**
@@ -276,7 +350,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     return rewritten.build();
   }
 
-  private static Response leased(Response response, Lease lease) {
+  static Response leased(Response response, Lease lease) {
     return response.newBuilder().body(new LeasedBody(response.body(), lease)).build();
   }
 
@@ -359,6 +433,15 @@ public final class LoadBalancingInterceptor implements Interceptor {
     }
   }
 
+  /**
+   * What hedging did so far, over every service: hedges sent, hedges that won, hedges a budget
+   * refused. {@link HedgingStats#NONE} when hedging is off.
+   */
+  public HedgingStats hedgingStats() {
+    Hedges h = hedges;
+    return h == null ? HedgingStats.NONE : h.stats();
+  }
+
   @Override
   public String toString() {
     return "LoadBalancingInterceptor" + services.keySet();
@@ -376,6 +459,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private RetryBudget budget = RetryBudget.ofDefaults();
     private HostHeader hostHeader = HostHeader.LOGICAL;
     private Ticker ticker = Ticker.system();
+    private @Nullable HedgingPolicy hedging;
+    private @Nullable HedgeTimer hedgeTimer;
+    private @Nullable Executor hedgeExecutor;
 
     private Builder() {}
 
@@ -455,9 +541,50 @@ public final class LoadBalancingInterceptor implements Interceptor {
       return this;
     }
 
-    /** Sets the clock of the retry budget; default {@link Ticker#system()}. */
+    /**
+     * Sets the clock of the retry budget and of hedging's recent latencies; default
+     * {@link Ticker#system()}. (A hedge's delay itself runs on real time.)
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Hedges calls by {@code policy}: a call that may be sent twice (GET, HEAD, OPTIONS, PUT or
+     * DELETE, with no body or one that can be written again: never a one-shot or duplex body) and
+     * whose first attempt has not answered after the policy's delay gets one more attempt, on a
+     * different endpoint, if the hedging budget and the retry budget both allow it (a hedge spends
+     * from the retry budget as a retry does). The first success is the call's answer; the other
+     * attempt is abandoned, its lease closed with no outcome. See {@link HedgingPolicy} and
+     * {@link dev.roundabout.lb.Hedger} for the rules, and {@link LoadBalancingInterceptor#hedgingStats()}
+     * for the counts. Default: no hedging.
+     *
+     * <p>The hedge is a clone of the call, run on a hedge thread through the whole chain (so the
+     * application interceptors before this one see it too), and its body is written while the
+     * first attempt's may still be. When the hedge wins, the first attempt is stopped at once if
+     * its thread waits on its own HTTP/1.1 connection or connects (its connection is closed);
+     * otherwise (an HTTP/2 connection, which other calls share, or a DNS lookup) it runs to its
+     * end, and the call returns the hedge's answer then.
+     */
+    public Builder hedging(HedgingPolicy policy) {
+      this.hedging = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the executor that runs hedges; each hedge holds one of its threads for its attempt.
+     * Default: daemon threads named {@code roundabout-hedge-<n>}, made as hedges need them and
+     * ending after a second unused. A hedge the executor rejects is not sent.
+     */
+    public Builder hedgingExecutor(Executor executor) {
+      this.hedgeExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Sets the timer that starts hedges (tests drive their own); default {@link HedgeTimer#daemon()}. */
+    Builder hedgeTimer(HedgeTimer timer) {
+      this.hedgeTimer = requireNonNull(timer, "timer");
       return this;
     }
 

@@ -87,10 +87,13 @@ final class RoutedSocketFactory extends SocketFactory {
       own = route.isOwn(endpoint);
       route.onConnect(endpoint);
       try {
+        route.waiting(this); // connects run for the attempt that made the socket, maybe on another thread
         socket.connect(target, timeout);
       } catch (IOException | RuntimeException e) {
         route.onConnectFailed(endpoint);
         throw e;
+      } finally {
+        route.doneWaiting();
       }
       route.onConnected(endpoint);
     }
@@ -100,29 +103,35 @@ final class RoutedSocketFactory extends SocketFactory {
       return new FilterInputStream(socket.getInputStream()) {
         @Override
         public int read() throws IOException {
-          try {
-            int b = super.read();
-            if (b >= 0) {
-              route.onAnswer(own);
-            }
-            return b;
-          } catch (IOException e) {
-            route.onIoFailure(own);
-            throw e;
-          }
+          return guardedRead(null, 0, 1);
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+          return guardedRead(b, off, len);
+        }
+
+        /** Reads into {@code b}, or one byte when {@code b} is null, as {@code read()} does. */
+        private int guardedRead(byte @Nullable [] b, int off, int len) throws IOException {
+          // The attempt reading on its own thread (an HTTP/1.1 exchange, a TLS handshake), which
+          // may be a later attempt than the one that made the socket (a pooled connection).
+          EndpointRoute reader = EndpointRoute.current();
           try {
-            int n = in.read(b, off, len);
-            if (n > 0) {
+            if (reader != null) {
+              reader.waiting(RoutedSocket.this);
+            }
+            int n = b == null ? in.read() : in.read(b, off, len);
+            if (b == null ? n >= 0 : n > 0) {
               route.onAnswer(own);
             }
             return n;
           } catch (IOException e) {
             route.onIoFailure(own);
             throw e;
+          } finally {
+            if (reader != null) {
+              reader.doneWaiting();
+            }
           }
         }
       };

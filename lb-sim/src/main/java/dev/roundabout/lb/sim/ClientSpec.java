@@ -1,13 +1,16 @@
 package dev.roundabout.lb.sim;
 
+import dev.roundabout.lb.HedgingPolicy;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The simulated clients: how many, how they send (open loop: Poisson arrivals at a total rate;
  * closed loop: a number of users per client, each sending its next call when the last ends), and
- * how a call is made: its timeout, how many attempts, and the retry budget, judged by the same
- * {@code RetryRules} as the OkHttp interceptor. Immutable.
+ * how a call is made: its timeout, how many attempts, the retry budget, judged by the same
+ * {@code RetryRules} as the OkHttp interceptor, and hedging, decided by the same {@code Hedger}.
+ * Immutable.
  */
 public final class ClientSpec {
   /** The default most attempts of one call: 3, as the OkHttp interceptor's default. */
@@ -20,9 +23,10 @@ public final class ClientSpec {
   private final int maxAttempts;
   private final int retryPercent;
   private final int minRetriesPerSecond;
+  private final @Nullable HedgingPolicy hedging;
 
   private ClientSpec(int clients, double callsPerSecond, int usersPerClient, long timeoutNanos, int maxAttempts,
-      int retryPercent, int minRetriesPerSecond) {
+      int retryPercent, int minRetriesPerSecond, @Nullable HedgingPolicy hedging) {
     this.clients = clients;
     this.callsPerSecond = callsPerSecond;
     this.usersPerClient = usersPerClient;
@@ -30,6 +34,7 @@ public final class ClientSpec {
     this.maxAttempts = maxAttempts;
     this.retryPercent = retryPercent;
     this.minRetriesPerSecond = minRetriesPerSecond;
+    this.hedging = hedging;
   }
 
   /**
@@ -44,7 +49,7 @@ public final class ClientSpec {
     if (!(callsPerSecond > 0 && callsPerSecond < 1e9)) {
       throw new IllegalArgumentException("callsPerSecond: " + callsPerSecond + " (expected: more than 0, below 1e9)");
     }
-    return new ClientSpec(clients, callsPerSecond, 0, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10);
+    return new ClientSpec(clients, callsPerSecond, 0, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10, null);
   }
 
   /**
@@ -58,7 +63,7 @@ public final class ClientSpec {
     if (usersPerClient < 1 || usersPerClient > 10_000) {
       throw new IllegalArgumentException("usersPerClient: " + usersPerClient + " (expected: 1-10000)");
     }
-    return new ClientSpec(clients, 0, usersPerClient, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10);
+    return new ClientSpec(clients, 0, usersPerClient, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10, null);
   }
 
   private static void checkClients(int clients) {
@@ -78,7 +83,7 @@ public final class ClientSpec {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: a positive duration)");
     }
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeout.toNanos(), maxAttempts, retryPercent,
-        minRetriesPerSecond);
+        minRetriesPerSecond, hedging);
   }
 
   /**
@@ -91,13 +96,30 @@ public final class ClientSpec {
       throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: 1-10)");
     }
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, attempts, retryPercent,
-        minRetriesPerSecond);
+        minRetriesPerSecond, hedging);
   }
 
   /** A retry budget of {@code percent} of recent calls plus {@code minPerSecond}, as {@code RetryBudget.of}. */
   public ClientSpec retryBudget(int percent, int minPerSecond) {
     dev.roundabout.lb.RetryBudget.of(percent, minPerSecond); // checks the values
-    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, percent, minPerSecond);
+    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, percent, minPerSecond,
+        hedging);
+  }
+
+  /**
+   * Every call may be hedged by {@code policy}, as the OkHttp interceptor's {@code hedging(policy)}
+   * does (every simulated call may be sent twice); each client keeps its own {@code Hedger}, whose
+   * hedges also spend from the client's retry budget.
+   */
+  public ClientSpec hedging(HedgingPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, retryPercent,
+        minRetriesPerSecond, policy);
+  }
+
+  /** The hedging policy, null without hedging. */
+  public @Nullable HedgingPolicy hedging() {
+    return hedging;
   }
 
   public int clients() {
@@ -129,6 +151,7 @@ public final class ClientSpec {
   @Override
   public String toString() {
     return clients + (usersPerClient > 0 ? " closed-loop clients x " + usersPerClient + " users" : " clients at "
-        + callsPerSecond + " calls/s") + ", timeout " + Duration.ofNanos(timeoutNanos) + ", " + maxAttempts + " attempts";
+        + callsPerSecond + " calls/s") + ", timeout " + Duration.ofNanos(timeoutNanos) + ", " + maxAttempts + " attempts"
+        + (hedging == null ? "" : ", " + hedging);
   }
 }

@@ -46,14 +46,16 @@ public final class Report {
   private final List<Validation.Check> validation;
   private final List<Scenario> scenarios;
   private final Map<String, List<ReportFigures>> figures;
+  private final List<ReportHedging.Row> hedging;
   private final @Nullable String command;
 
   private Report(long seed, List<Validation.Check> validation, List<Scenario> scenarios,
-      Map<String, List<ReportFigures>> figures, @Nullable String command) {
+      Map<String, List<ReportFigures>> figures, List<ReportHedging.Row> hedging, @Nullable String command) {
     this.seed = seed;
     this.validation = List.copyOf(validation);
     this.scenarios = List.copyOf(scenarios);
     this.figures = Map.copyOf(figures);
+    this.hedging = List.copyOf(hedging);
     this.command = command;
   }
 
@@ -99,6 +101,11 @@ public final class Report {
     return list;
   }
 
+  /** The hedging section's runs, in order: per scenario, per picker; empty if the section was not asked for. */
+  List<ReportHedging.Row> hedging() {
+    return hedging;
+  }
+
   /** The command that regenerates the page, if one was given. */
   @Nullable String command() {
     return command;
@@ -135,6 +142,7 @@ public final class Report {
     private long seed = 1;
     private List<Scenario> scenarios = Scenarios.all();
     private List<Policy> pickers = Policy.builtInPickers();
+    private List<Scenario> hedging = List.of();
     private double validationScale = 1;
     private int threads = Runtime.getRuntime().availableProcessors();
     private @Nullable String command;
@@ -187,6 +195,20 @@ public final class Report {
       }
       this.pickers = copy;
       return this;
+    }
+
+    /**
+     * Adds the hedging section: each of {@code scenarios} under a few pickers, without and with
+     * hedging at the 95th percentile under a 5% budget, and its goals; default none.
+     */
+    public Builder hedging(List<Scenario> scenarios) {
+      this.hedging = List.copyOf(Objects.requireNonNull(scenarios, "scenarios"));
+      return this;
+    }
+
+    /** Adds the hedging section over its default scenarios (drastic-slowdown, one-slow-server, all-slow). */
+    public Builder hedging() {
+      return hedging(ReportHedging.scenarios());
     }
 
     /**
@@ -258,6 +280,16 @@ public final class Report {
           }
           pending.put(scenario, runs);
         }
+        List<Future<ReportFigures>> hedged = new ArrayList<>(); // per scenario, per picker: without, then with
+        for (Scenario scenario : hedging) {
+          for (String picker : ReportHedging.PICKERS) {
+            Policy policy = Policy.builtIn(picker);
+            for (Scenario run : List.of(scenario, ReportHedging.hedged(scenario))) {
+              hedged.add(executor.submit(() -> ReportFigures.of(
+                  Simulation.builder().scenario(run).policy(policy).seed(runSeed).run())));
+            }
+          }
+        }
         Map<String, List<ReportFigures>> done = new LinkedHashMap<>();
         for (Map.Entry<Scenario, List<Future<ReportFigures>>> e : pending.entrySet()) {
           List<ReportFigures> list = new ArrayList<>();
@@ -267,11 +299,22 @@ public final class Report {
           done.put(e.getKey().name(), List.copyOf(list));
           progress.accept(e.getKey().name() + ": " + list.size() + " policies");
         }
+        List<ReportHedging.Row> hedgingRows = new ArrayList<>();
+        int next = 0;
+        for (Scenario scenario : hedging) {
+          for (String picker : ReportHedging.PICKERS) {
+            hedgingRows.add(new ReportHedging.Row(scenario, picker, await(hedged.get(next)), await(hedged.get(next + 1))));
+            next += 2;
+          }
+        }
+        if (!hedgingRows.isEmpty()) {
+          progress.accept("hedging: " + hedgingRows.size() + " scenario and picker pairs");
+        }
         List<Validation.Check> validation = await(checks);
         if (!validation.isEmpty()) {
           progress.accept("validation: " + (validation.stream().allMatch(Validation.Check::passed) ? "passed" : "FAILED"));
         }
-        Report report = new Report(seed, validation, scenarios, done, command);
+        Report report = new Report(seed, validation, scenarios, done, hedgingRows, command);
         completed = true;
         return report;
       } finally {

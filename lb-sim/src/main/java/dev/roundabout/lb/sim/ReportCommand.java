@@ -73,7 +73,7 @@ public final class ReportCommand {
     }
     Report.Builder builder = Report.builder().seed(options.seed).progress(line -> err.println("lb-sim: " + line));
     if (options.all) {
-      Report report = builder.validationScale(1).command(command(options.seed)).run();
+      Report report = builder.validationScale(1).hedging().command(command(options.seed)).run();
       Path dir = Path.of(options.out != null ? options.out : System.getProperty(OUT_PROPERTY, "lb-sim"));
       try {
         report.write(dir);

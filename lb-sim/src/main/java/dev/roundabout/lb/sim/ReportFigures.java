@@ -1,5 +1,6 @@
 package dev.roundabout.lb.sim;
 
+import dev.roundabout.lb.HedgingStats;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -23,6 +24,8 @@ public final class ReportFigures {
   private final double p999Millis;
   private final long[] attemptsPerServer;
   private final double extraAttemptRate;
+  private final HedgingStats hedging;
+  private final double hedgeRate;
   private final long durationNanos;
   private final double[][] latencyOverTime;
   private final double[][] serverShareOverTime;
@@ -37,6 +40,8 @@ public final class ReportFigures {
     this.p999Millis = r.percentileMillis(0.999);
     this.attemptsPerServer = r.attemptsPerServer();
     this.extraAttemptRate = r.extraAttemptRate();
+    this.hedging = r.hedging();
+    this.hedgeRate = r.hedgeRate();
     this.durationNanos = r.durationNanos();
     this.latencyOverTime = r.latencyOverTime(BUCKETS, QUANTILES);
     this.serverShareOverTime = r.serverShareOverTime(BUCKETS);
@@ -104,6 +109,16 @@ public final class ReportFigures {
   /** Attempts beyond the first, as a share of calls. */
   public double extraAttemptRate() {
     return extraAttemptRate;
+  }
+
+  /** What the clients' hedging did ({@link HedgingStats#NONE} without hedging). */
+  public HedgingStats hedging() {
+    return hedging;
+  }
+
+  /** Hedges sent, as a share of calls. */
+  public double hedgeRate() {
+    return hedgeRate;
   }
 
   /** The run's arrival period, in nanoseconds. */

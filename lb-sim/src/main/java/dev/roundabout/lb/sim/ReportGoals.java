@@ -26,7 +26,32 @@ final class ReportGoals {
     success(report, goals, "linkerd", "peakEwma", 0.999);
     noHerd(report, goals, "weighted-many-clients", "leastConnections");
     noHerd(report, goals, "weighted-many-clients", "powerOfTwoChoices");
+    hedging(report, goals);
     return goals;
+  }
+
+  /**
+   * Hedging at p95 under a 5% budget: on the tail scenarios, the p99.9 at least 2x lower than
+   * without, with hedges on at most 5% of calls; in the outage, hedges within the budget.
+   */
+  private static void hedging(Report report, List<Goal> goals) {
+    double budget = ReportHedging.POLICY.budgetPercent() / 100.0;
+    for (ReportHedging.Row r : report.hedging()) {
+      String where = "hedging (p95, " + ReportHedging.POLICY.budgetPercent() + "%), " + r.picker() + ", "
+          + r.scenario().name() + ": ";
+      String hedges = "hedges on " + ReportFormat.percent(r.with().hedgeRate(), 2) + " of calls";
+      boolean withinBudget = r.with().hedgeRate() <= budget;
+      if (ReportHedging.TAIL_SCENARIOS.contains(r.scenario().name())) {
+        goals.add(new Goal(where + "p99.9 at least " + ReportFormat.number(ReportHedging.TAIL_CUT)
+            + "x lower than without, hedges on at most " + ReportHedging.POLICY.budgetPercent() + "% of calls",
+            String.format(Locale.ROOT, "%.2fx (%s ms to %s ms), %s", r.cut(), ReportFormat.millis(r.without().p999Millis()),
+                ReportFormat.millis(r.with().p999Millis()), hedges),
+            r.cut() >= ReportHedging.TAIL_CUT && withinBudget));
+      } else if (r.scenario().name().equals(ReportHedging.OUTAGE)) {
+        goals.add(new Goal(where + "every server slow at once: hedges within the " + ReportHedging.POLICY.budgetPercent()
+            + "% budget", hedges, withinBudget));
+      }
+    }
   }
 
   private static @Nullable Scenario scenario(Report report, String name) {

@@ -23,6 +23,7 @@ final class ReportMarkdown {
     header(report, md);
     validation(report, md);
     goals(report, md);
+    ReportHedging.markdown(report.hedging(), md);
     md.append("## Scenarios\n\n");
     List<String> links = new ArrayList<>();
     for (Scenario s : report.scenarios()) {
@@ -107,8 +108,9 @@ final class ReportMarkdown {
       return;
     }
     md.append("## Goals\n\n");
-    md.append("What the pickers are held to, measured on this page's figures (p99 ratios against the better "
-        + "oracle's p99 in the same run). A goal not met says so, with the figure.\n\n");
+    md.append("What the pickers and hedging are held to, measured on this page's figures (p99 ratios against the "
+        + "better oracle's p99 in the same run; hedging against the same picker without it). A goal not met says so, "
+        + "with the figure.\n\n");
     md.append("| Goal | Measured | Met |\n|---|---|---|\n");
     for (ReportGoals.Goal goal : goals) {
       md.append("| ").append(goal.what()).append(" | ").append(goal.measured()).append(" | ")

@@ -96,6 +96,16 @@ public final class Scenario {
     }
   }
 
+  /** This scenario with {@code spec} as its clients (the same name, servers, timeline and balancer options). */
+  Scenario withClients(ClientSpec spec) {
+    Builder b = new Builder(name).description(description).clients(spec).keyed(keyed);
+    b.durationNanos = durationNanos;
+    b.servers.addAll(servers);
+    b.timeline.addAll(timeline);
+    b.balancer = balancer;
+    return b.build();
+  }
+
   /** Total capacity of the servers as they start, in calls per second. */
   public double capacityPerSecond() {
     double total = 0;

@@ -93,6 +93,32 @@ public final class Scenarios {
   }
 
   /**
+   * Every server at half speed at once, from 20 s to 40 s: an outage in which every call is slow,
+   * and hedges must stay within their budget. Not among {@link #all()}: the report's hedging
+   * section runs it.
+   */
+  public static Scenario allSlow() {
+    Scenario.Builder b = Scenario.builder("all-slow")
+        .description("From 20 s to 40 s every server runs at half speed: the offer, 80% of the capacity, becomes 160% "
+            + "of it, queues grow everywhere and calls time out after 2 s. Every call is slow: hedging must not "
+            + "multiply the load.")
+        .servers(10, SERVER)
+        .clients(load(0.8, capacity(10, SERVER)).timeout(Duration.ofSeconds(2)))
+        .duration(MINUTE)
+        .at(Duration.ofSeconds(20), c -> {
+          for (int i = 0; i < 10; i++) {
+            c.speed(i, 0.5);
+          }
+        })
+        .at(Duration.ofSeconds(40), c -> {
+          for (int i = 0; i < 10; i++) {
+            c.speed(i, 1);
+          }
+        });
+    return b.build();
+  }
+
+  /**
    * Linkerd's "Beyond Round Robin" case: 11 servers, one adds 2 s to every answer for 30 s of 60,
    * and clients give up after 1 s.
    */

@@ -2,6 +2,9 @@ package dev.roundabout.lb.sim;
 
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.EndpointSource;
+import dev.roundabout.lb.Hedger;
+import dev.roundabout.lb.HedgingPolicy;
+import dev.roundabout.lb.HedgingStats;
 import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.MutableEndpointSource;
@@ -27,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * time. Every simulated client owns a real {@link LoadBalancer} (the library's pickers, health,
  * slow start and panic) whose ticker is the simulation's clock, whose randomness is seeded and
  * whose executor is direct; servers and clients are simulated; retries follow
- * {@link RetryRules}, the rules of the OkHttp interceptor. The same seed gives the same result,
+ * {@link RetryRules}, the rules of the OkHttp interceptor, and hedges (when the clients hedge) its
+ * {@link Hedger}. The same seed gives the same result,
  * call for call; the arrivals and service times of first attempts are the same under every policy
  * (common random numbers), so that policies are compared on the same traffic.
  *
@@ -111,10 +115,14 @@ public final class Simulation {
     }
     clock.now = Math.max(clock.now, end);
     log.cutOpenCalls(clock.now);
+    HedgingStats hedging = HedgingStats.NONE;
     for (Client client : clients) {
       client.close();
+      if (client.hedger != null) {
+        hedging = hedging.plus(client.hedger.stats());
+      }
     }
-    return new SimulationResult(scenario, policy, seed, log, end);
+    return new SimulationResult(scenario, policy, seed, log, end, hedging);
   }
 
   private List<Endpoint> presentEndpoints() {
@@ -233,6 +241,7 @@ public final class Simulation {
     final @Nullable LoadBalancer lb;
     final @Nullable MutableEndpointSource source;
     final RetryBudget budget;
+    final @Nullable Hedger hedger;
     final double ratePerNano;
 
     Client(int index, SplittableRandom arrivals, SplittableRandom retries, SplittableRandom balancerRandom) {
@@ -241,6 +250,8 @@ public final class Simulation {
       this.oracleRandom = balancerRandom;
       ClientSpec spec = scenario.clients();
       this.budget = spec.newBudget();
+      HedgingPolicy hedging = spec.hedging();
+      this.hedger = hedging == null || policy.isOracle() ? null : hedging.newHedger();
       this.ratePerNano = spec.callsPerSecond() / spec.clients() / 1e9;
       PickerFactory factory = policy.pickerFactory();
       if (factory == null) {
@@ -285,6 +296,44 @@ public final class Simulation {
       budget.onRequest(clock.now);
       deadlines.add(call);
       attempt(call, null);
+      if (hedger != null) {
+        hedger.onCall(clock.now);
+        long delay = hedger.delayNanos(clock.now);
+        Attempt first = call.current;
+        if (delay >= 0 && first != null && !first.over && !call.closed) {
+          events.schedule(new HedgeDue(first), clock.now + delay);
+        }
+      }
+    }
+
+    /** A hedge is due for {@code first}'s call: sent if the call is still on its first attempt and a budget allows. */
+    void hedgeDue(Attempt first) {
+      Call call = first.call;
+      Lease firstLease = first.lease;
+      if (call.closed || first.over || call.current != first || call.hedge != null || firstLease == null) {
+        return; // answered, or already retried: no hedge
+      }
+      PickContext avoiding = call.context.avoiding(firstLease.endpoint());
+      Lease lease;
+      try {
+        lease = Objects.requireNonNull(lb).acquire(avoiding);
+      } catch (RuntimeException e) {
+        return; // nothing available
+      }
+      Hedger h = Objects.requireNonNull(hedger);
+      if (avoiding.avoids(lease.endpoint()) || !h.tryHedge(budget, clock.now)) {
+        lease.close();
+        long delay = h.delayNanos(clock.now);
+        if (delay >= 0) {
+          events.schedule(new HedgeDue(first), clock.now + delay); // asked again one delay later
+        }
+        return;
+      }
+      Server server = Objects.requireNonNull(byEndpoint.get(lease.endpoint()));
+      Attempt hedge = new Attempt(call, lease, server, retries.nextDouble());
+      call.attempts++;
+      call.hedge = hedge;
+      server.accept(hedge);
     }
 
     /** Starts an attempt of {@code call}: the first when {@code lease} is null and none was taken. */
@@ -327,7 +376,28 @@ public final class Simulation {
       }
       RetryRules.report(lease, outcome, causeOf(outcome));
       lease.close();
+      if (hedger != null && attempt != call.hedge && (outcome == Outcome.SUCCEEDED || outcome == Outcome.FAILED)) {
+        hedger.recordLatency(clock.now - attempt.start, clock.now);
+      }
       Next next = RetryRules.next(outcome, true);
+      Attempt hedge = call.hedge;
+      if (hedge != null) { // a hedged call: the first success wins, by the Hedger's rules
+        Attempt other = attempt == hedge ? call.current : hedge;
+        boolean otherInFlight = other != null && !other.over;
+        if (Hedger.endsCall(next, otherInFlight)) {
+          if (next == Next.DONE && attempt == hedge) {
+            Objects.requireNonNull(hedger).onHedgeWon();
+          }
+          if (other != null && !other.over) {
+            if (other != hedge) { // the first attempt lost: the time it ran is a sample, at least
+              Objects.requireNonNull(hedger).recordLatency(clock.now - other.start, clock.now);
+            }
+            other.abandon();
+          }
+          call.finish(next == Next.DONE, attempt.server.index);
+        }
+        return;
+      }
       if (next == Next.DONE) {
         call.finish(true, attempt.server.index);
         return;
@@ -437,6 +507,8 @@ public final class Simulation {
     PickContext context;
     int attempts;
     @Nullable Attempt current;
+    /** The call's hedge, once sent. */
+    @Nullable Attempt hedge;
     boolean closed;
 
     Call(Client client, long start, double quantile, long key) {
@@ -468,6 +540,7 @@ public final class Simulation {
     final @Nullable Lease lease;
     Server server;
     final double quantile;
+    final long start = clock.now;
     boolean over;
 
     Attempt(Call call, @Nullable Lease lease, Server server, double quantile) {
@@ -475,6 +548,21 @@ public final class Simulation {
       this.lease = lease;
       this.server = server;
       this.quantile = quantile;
+    }
+
+    /**
+     * The other attempt of the call won: this one is abandoned, its lease closed with no outcome.
+     * A server that has not started it drops it (it sees the connection closed); one that has
+     * started it finishes the work, which is wasted.
+     */
+    void abandon() {
+      if (!over) {
+        over = true;
+        server.queue.remove(this);
+        if (lease != null) {
+          lease.close();
+        }
+      }
     }
 
     /** The client hears {@code outcome} at {@code at} (now, or later by the server's extra latency). */
@@ -492,6 +580,19 @@ public final class Simulation {
       }
       over = true;
       call.client.attemptEnded(this, outcome);
+    }
+  }
+
+  private static final class HedgeDue extends EventQueue.Event {
+    final Attempt first;
+
+    HedgeDue(Attempt first) {
+      this.first = first;
+    }
+
+    @Override
+    void fire() {
+      first.call.client.hedgeDue(first);
     }
   }
 
@@ -549,6 +650,10 @@ public final class Simulation {
 
   /** A call's timeout: its open attempt fails (the server may still work on it) and the call ends. */
   private void expire(Call call) {
+    Attempt hedge = call.hedge;
+    if (hedge != null && !hedge.over) { // the hedge ends with the call, as a cancelled clone does
+      hedge.abandon();
+    }
     Attempt attempt = call.current;
     if (attempt != null && !attempt.over) {
       attempt.over = true;

@@ -1,10 +1,11 @@
 package dev.roundabout.lb.sim;
 
+import dev.roundabout.lb.HedgingStats;
 import java.util.Arrays;
 
 /**
  * What a run measured: every call (start, latency, success, the server of its last attempt, its
- * attempts) and summaries of them. A call's latency runs from its arrival to its end, success or
+ * attempts), what hedging did, and summaries of them. A call's latency runs from its arrival to its end, success or
  * failure (a timeout ends it at the deadline); percentiles are nearest-rank over every call.
  * Immutable once returned; not thread-safe to build.
  */
@@ -15,8 +16,10 @@ public final class SimulationResult {
   private final CallLog log;
   private final long durationNanos;
   private final long[] sortedLatencies;
+  private final HedgingStats hedging;
 
-  SimulationResult(Scenario scenario, Policy policy, long seed, CallLog log, long durationNanos) {
+  SimulationResult(Scenario scenario, Policy policy, long seed, CallLog log, long durationNanos, HedgingStats hedging) {
+    this.hedging = hedging;
     this.scenario = scenario;
     this.policy = policy;
     this.seed = seed;
@@ -106,6 +109,16 @@ public final class SimulationResult {
       attempts += a;
     }
     return log.size() == 0 ? 0 : (attempts - log.size()) / (double) log.size();
+  }
+
+  /** What the clients' hedging did, added up over the clients ({@link HedgingStats#NONE} without hedging). */
+  public HedgingStats hedging() {
+    return hedging;
+  }
+
+  /** Hedges sent, as a share of calls (0.05: 5% extra load). */
+  public double hedgeRate() {
+    return log.size() == 0 ? 0 : hedging.sent() / (double) log.size();
   }
 
   /** When call {@code i} arrived, in nanoseconds from the start. */
