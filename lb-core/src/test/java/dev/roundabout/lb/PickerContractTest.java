@@ -37,6 +37,11 @@ class PickerContractTest {
         Arguments.of("rendezvous()", Pickers.rendezvous()),
         Arguments.of("peakEwma(decay=PT10S)", Pickers.peakEwma()),
         Arguments.of("adaptive(decay=PT10S, failurePenalty=PT1S)", Pickers.adaptive()),
+        // An update period of an hour: the allocation test's picks run on the system clock.
+        Arguments.of(
+            "reportedLoad(blackoutPeriod=PT10S, weightExpirationPeriod=PT3M, weightUpdatePeriod=PT1H,"
+                + " errorUtilizationPenalty=1.0)",
+            Pickers.reportedLoad().weightUpdatePeriod(java.time.Duration.ofHours(1))),
         Arguments.of(
             "ringHash(pointsPerWeight=64, ringSize=4096, boundedLoad=1.25)",
             Pickers.ringHash().pointsPerWeight(64).ringSize(4096).boundedLoad(1.25)),
