@@ -92,6 +92,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final RetryBudget budget;
   private final HostHeader hostHeader;
   private final Ticker ticker;
+  private final LoadReportReader loadReports = new LoadReportReader();
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -160,6 +161,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
       } catch (IOException classifierFailed) {
         lease.close();
         throw classifierFailed;
+      }
+      if (response != null) {
+        loadReports.attach(lease, response, service); // the server's own load, for Pickers.reportedLoad()
       }
       RetryRules.report(lease, outcome, failure);
       Next next = RetryRules.next(outcome, idempotent(request) && !chain.call().isCanceled());
