@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * when the response body is closed, or at once when the attempt fails. An endpoint that could not
  * be reached or dropped the connection before any byte of an answer is reported with
  * {@link Lease#unreachable}, which panic takes into account. A call the caller cancels or
- * interrupts counts neither way. The attempt's request carries its {@link Endpoint} as a tag, for
+ * interrupts counts neither way. An answer's {@link EndpointLoadMetrics} header (the server's own
+ * load report) is attached to the lease. The attempt's request carries its {@link Endpoint} as a tag, for
  * interceptors after this one. What happened to an attempt is decided from what its DNS and
  * sockets saw and from exception types, never from the text of a message. Only
  * {@code IOException}s leave the interceptor: no endpoint available is a
