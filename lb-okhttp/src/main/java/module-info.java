@@ -13,6 +13,8 @@ module dev.roundabout.lb.okhttp {
   requires transitive okhttp3;
   // Optional at run time; transitive since @Nullable appears in exported signatures.
   requires static transitive org.jspecify;
+  // Logs a load-report header that cannot be read.
+  requires org.slf4j;
 
   exports dev.roundabout.lb.okhttp;
 }

@@ -12,6 +12,7 @@ final class DemoOptions {
       "usage: demo [--picker NAME] [--duration 20s] [--clients N] [--seed N] [--compare]\n"
           + "  --picker    a picker name: roundRobin, weightedRoundRobin, random, weightedRandom,\n"
           + "              leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive,\n"
+          + "              reportedLoad (its servers send no load report: equal weights),\n"
           + "              with options in parentheses if any, such as adaptive(decay=5s)\n"
           + "              (default adaptive, the best general choice in lb-sim's report)\n"
           + "  --duration  how long the script runs, such as 20s, 5000ms or 1m (1s to 10m, default 20s)\n"

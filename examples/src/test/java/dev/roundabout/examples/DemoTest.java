@@ -45,7 +45,7 @@ class DemoTest {
     Demo.run(new String[] {"--picker", "fastest"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("picker: \"fastest\" (expected: one of roundRobin, weightedRoundRobin, random, weightedRandom,"
-            + " leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive)");
+            + " leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive, reportedLoad)");
   }
 
   @Test

@@ -88,6 +88,9 @@ final class EndpointState {
   /** Whether slow start should begin as soon as the endpoint is available (it joined late). */
   boolean rampWhenAvailable;
 
+  /** What the backend last said of its own load, for the load-report picker. */
+  final ReportedLoad reportedLoad = new ReportedLoad();
+
   EndpointState(Endpoint endpoint) {
     this.endpoint = endpoint;
   }

@@ -121,6 +121,26 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
+   * Attaches what the server said of its own load with this call's answer (ORCA's
+   * {@code endpoint-load-metrics} header, say; lb-okhttp reads it), for
+   * {@link Pickers#reportedLoad()}; other pickers ignore it. It may come before or after the
+   * outcome, and counts whatever the outcome; it is ignored after {@link #close()}. A report
+   * without utilisation or without requests per second cannot weigh the endpoint and changes
+   * nothing.
+   *
+   * @return true if the report was recorded, false if the lease was closed
+   * @throws NullPointerException if {@code report} is null
+   */
+  public boolean loadReport(LoadReport report) {
+    checkNotNull(report, "report");
+    if (isClosed()) {
+      return false;
+    }
+    endpointState.reportedLoad.record(report, balancer.ticker().read());
+    return true;
+  }
+
+  /**
    * Releases the endpoint: the call no longer counts as in flight. Idempotent; never throws.
    */
   @Override

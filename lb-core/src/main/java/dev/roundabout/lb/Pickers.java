@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Choosing: {@link #roundRobin()} when servers and requests are alike;
  * {@link #weightedRoundRobin()} when the pool is mixed; {@link #leastConnections()} or
- * {@link #powerOfTwoChoices()} when request durations vary; a hash picker ({@link #ringHash()},
+ * {@link #powerOfTwoChoices()} when request durations vary; {@link #reportedLoad()} when servers
+ * report their load and differ in capacity; a hash picker ({@link #ringHash()},
  * {@link #maglev()}, {@link #rendezvous()}) when the same key should reach the same endpoint.
  *
  * <p>The hash pickers read the key of the {@link PickContext} ({@link PickContext#ofKey(String)});
@@ -143,10 +144,31 @@ public final class Pickers {
     return AdaptiveFactory.DEFAULT;
   }
 
+  /**
+   * Weighted round robin by the load servers report ({@link Lease#loadReport(LoadReport)}; the
+   * OkHttp interceptor attaches ORCA's {@code endpoint-load-metrics} header), as gRPC's weighted
+   * round robin: an endpoint weighs {@code rps / (utilization + eps / rps x errorUtilizationPenalty)}
+   * by its latest report, the requests it serves per unit of utilisation, less for errors. A new
+   * endpoint's reports count after {@code blackoutPeriod} (default 10 s: a server that just started
+   * reports an empty window), and stop counting once the latest is {@code weightExpirationPeriod}
+   * old (default 3 minutes); an endpoint without weight counts as the mean of the others, and until
+   * any endpoint reports, every endpoint counts alike (round robin). Weights stay within ten times
+   * the mean and a tenth of it. They are recomputed every {@code weightUpdatePeriod} (default 1 s)
+   * on the balancer's update path, never on a pick, which is O(1). Configured endpoint weights are
+   * not read; slow start, panic and health work as with every picker.
+   *
+   * <p>Choose it when servers can say how loaded they are and differ in capacity in ways the
+   * registry does not know (mixed hardware, noisy neighbours), above all with many clients: each
+   * client sees only its own calls, but every server's report covers all of its traffic.
+   */
+  public static ReportedLoadFactory reportedLoad() {
+    return ReportedLoadFactory.DEFAULT;
+  }
+
   /** The names {@link #named(String)} accepts, in the order its messages list them. */
   private static final java.util.List<String> NAMES = java.util.List.of(
       "roundRobin", "weightedRoundRobin", "random", "weightedRandom", "leastConnections", "powerOfTwoChoices",
-      "ringHash", "maglev", "rendezvous", "peakEwma", "adaptive");
+      "ringHash", "maglev", "rendezvous", "peakEwma", "adaptive", "reportedLoad");
 
   /**
    * The built-in picker that configuration text names: the name of one of the methods above,
@@ -161,9 +183,12 @@ public final class Pickers {
    *   <li>{@code rendezvous(boundedLoad=)}
    *   <li>{@code peakEwma(decay=)}
    *   <li>{@code adaptive(decay=, failurePenalty=, candidates=)}
+   *   <li>{@code reportedLoad(blackoutPeriod=, weightExpirationPeriod=, weightUpdatePeriod=,
+   *       errorUtilizationPenalty=)}
    * </ul>
    *
-   * <p>Whole numbers for counts and sizes, decimal numbers for {@code boundedLoad}, and durations
+   * <p>Whole numbers for counts and sizes, decimal numbers for {@code boundedLoad} and
+   * {@code errorUtilizationPenalty}, and durations
    * as a whole number with a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) or in
    * ISO-8601 ({@code PT10S}). Each key may be given once.
    *
@@ -253,6 +278,20 @@ public final class Pickers {
             case "decay" -> factory.decay(durationValue(e));
             case "failurePenalty" -> factory.failurePenalty(durationValue(e));
             default -> factory.candidates(intValue(e));
+          };
+        }
+        return factory;
+      }
+      case "reportedLoad" -> {
+        checkKeys(name, options, "blackoutPeriod", "weightExpirationPeriod", "weightUpdatePeriod",
+            "errorUtilizationPenalty");
+        ReportedLoadFactory factory = ReportedLoadFactory.DEFAULT;
+        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+          factory = switch (e.getKey()) {
+            case "blackoutPeriod" -> factory.blackoutPeriod(durationValue(e));
+            case "weightExpirationPeriod" -> factory.weightExpirationPeriod(durationValue(e));
+            case "weightUpdatePeriod" -> factory.weightUpdatePeriod(durationValue(e));
+            default -> factory.errorUtilizationPenalty(doubleValue(e));
           };
         }
         return factory;
@@ -421,6 +460,118 @@ public final class Pickers {
     @Override
     public int hashCode() {
       return java.util.Objects.hash(decayNanos, failurePenaltyNanos, candidates);
+    }
+  }
+
+  /** {@link #reportedLoad()} with options. Immutable; each option returns a new factory. */
+  public static final class ReportedLoadFactory implements PickerFactory {
+    /** The default time before a new endpoint's reports count: 10 seconds. */
+    public static final java.time.Duration DEFAULT_BLACKOUT_PERIOD = java.time.Duration.ofSeconds(10);
+    /** The default age at which a report stops counting: 3 minutes. */
+    public static final java.time.Duration DEFAULT_WEIGHT_EXPIRATION_PERIOD = java.time.Duration.ofMinutes(3);
+    /** The default time between recomputations of the weights: 1 second. */
+    public static final java.time.Duration DEFAULT_WEIGHT_UPDATE_PERIOD = java.time.Duration.ofSeconds(1);
+    /** The default weight of the error rate against utilisation: 1. */
+    public static final double DEFAULT_ERROR_UTILIZATION_PENALTY = 1.0;
+
+    static final ReportedLoadFactory DEFAULT = new ReportedLoadFactory(DEFAULT_BLACKOUT_PERIOD,
+        DEFAULT_WEIGHT_EXPIRATION_PERIOD, DEFAULT_WEIGHT_UPDATE_PERIOD, DEFAULT_ERROR_UTILIZATION_PENALTY);
+
+    private final java.time.Duration blackout;
+    private final java.time.Duration expiration;
+    private final java.time.Duration update;
+    private final double penalty;
+    private final PickerFactory delegate;
+
+    private ReportedLoadFactory(
+        java.time.Duration blackout, java.time.Duration expiration, java.time.Duration update, double penalty) {
+      this.blackout = blackout;
+      this.expiration = expiration;
+      this.update = update;
+      this.penalty = penalty;
+      this.delegate = BuiltinPickers.reportedLoad(blackout.toNanos(), expiration.toNanos(), update.toNanos(), penalty);
+    }
+
+    /**
+     * Sets how long an endpoint's reports must have come before they count, 0 to 1 hour; default
+     * 10 s. 0 counts the first report at once.
+     *
+     * @throws IllegalArgumentException if {@code period} is out of range
+     */
+    public ReportedLoadFactory blackoutPeriod(java.time.Duration period) {
+      return new ReportedLoadFactory(
+          checkPeriod(period, "blackoutPeriod", java.time.Duration.ZERO, java.time.Duration.ofHours(1)),
+          expiration, update, penalty);
+    }
+
+    /**
+     * Sets the age at which an endpoint's latest report stops counting, 1 s to 24 hours; default
+     * 3 minutes. The endpoint then counts as the mean until its reports have come again for the
+     * blackout period.
+     *
+     * @throws IllegalArgumentException if {@code period} is out of range
+     */
+    public ReportedLoadFactory weightExpirationPeriod(java.time.Duration period) {
+      return new ReportedLoadFactory(blackout,
+          checkPeriod(period, "weightExpirationPeriod", java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(24)),
+          update, penalty);
+    }
+
+    /**
+     * Sets the time between recomputations of the weights, 100 ms to 1 hour; default 1 s.
+     *
+     * @throws IllegalArgumentException if {@code period} is out of range
+     */
+    public ReportedLoadFactory weightUpdatePeriod(java.time.Duration period) {
+      return new ReportedLoadFactory(blackout, expiration,
+          checkPeriod(period, "weightUpdatePeriod", java.time.Duration.ofMillis(100), java.time.Duration.ofHours(1)),
+          penalty);
+    }
+
+    /**
+     * Sets how much errors weigh: the utilisation an endpoint is charged grows by
+     * {@code eps / rps x penalty}; 0 ignores errors; default 1.
+     *
+     * @throws IllegalArgumentException if {@code penalty} is negative, NaN or infinite
+     */
+    public ReportedLoadFactory errorUtilizationPenalty(double penalty) {
+      if (!(penalty >= 0 && penalty < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            "errorUtilizationPenalty: " + penalty + " (expected: a finite number, 0 or more)");
+      }
+      return new ReportedLoadFactory(blackout, expiration, update, penalty);
+    }
+
+    private static java.time.Duration checkPeriod(
+        java.time.Duration period, String name, java.time.Duration min, java.time.Duration max) {
+      checkNotNull(period, name);
+      if (period.compareTo(min) < 0 || period.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + ": " + period + " (expected: " + min + " to " + max + ")");
+      }
+      return period;
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "reportedLoad(blackoutPeriod=" + DurationText.config(blackout) + ", weightExpirationPeriod="
+          + DurationText.config(expiration) + ", weightUpdatePeriod=" + DurationText.config(update)
+          + ", errorUtilizationPenalty=" + penalty + ")";
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof ReportedLoadFactory f && blackout.equals(f.blackout) && expiration.equals(f.expiration)
+          && update.equals(f.update) && Double.compare(penalty, f.penalty) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(blackout, expiration, update, penalty);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.roundabout.lb;
 
 import dev.roundabout.lb.internal.LatencyView;
+import dev.roundabout.lb.internal.ReportView;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe once published. {@link #previous} is set only while the factory runs, then
  * cleared, so that pickers do not chain every earlier picker in memory.
  */
-final class ReadyList implements ReadyEndpoints, LatencyView {
+final class ReadyList implements ReadyEndpoints, LatencyView, ReportView {
   private final String balancerName;
   final EndpointState[] states;
   final Endpoint[] endpoints;
@@ -108,8 +109,8 @@ final class ReadyList implements ReadyEndpoints, LatencyView {
     return ramp;
   }
 
-  /** The ramp fraction of the endpoint at {@code index}, 1 when it is not in slow start. */
-  double ramp(int index) {
+  @Override
+  public double ramp(int index) {
     return ramp == null ? 1 : ramp[index];
   }
 
@@ -138,6 +139,11 @@ final class ReadyList implements ReadyEndpoints, LatencyView {
     for (EndpointState state : states) {
       state.latencyModel(decayNanos, failurePenaltyNanos);
     }
+  }
+
+  @Override
+  public double reportedWeight(int index, long now, long blackoutNanos, long expiryNanos, double errorPenalty) {
+    return states[index].reportedLoad.weight(now, blackoutNanos, expiryNanos, errorPenalty);
   }
 
   @Override

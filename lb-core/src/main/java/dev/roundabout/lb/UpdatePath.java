@@ -3,6 +3,7 @@ package dev.roundabout.lb;
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
 
 import dev.roundabout.lb.health.HealthTracker;
+import dev.roundabout.lb.internal.RefreshingPicker;
 import dev.roundabout.lb.internal.SerialExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -302,6 +303,13 @@ final class UpdatePath {
           ready.clearPrevious();
         }
         lastPicker = picker;
+      }
+    }
+    if (picker instanceof RefreshingPicker refreshing) { // weights from live figures: recomputed here, never on a pick
+      long due = refreshing.refresh(now);
+      if (due != Long.MAX_VALUE && (refreshAt == Snapshot.NEVER || due < refreshAt - now)) {
+        refreshAt = now + Math.max(due, Readiness.MIN_REFRESH_NANOS);
+        refreshAt += refreshAt == Snapshot.NEVER ? 1 : 0; // the sentinel is reserved
       }
     }
     boolean wasPanic = current.panic;

@@ -42,6 +42,11 @@ class PickerContractTest {
         Arguments.of(
             "adaptive(decay=2m, failurePenalty=PT0.000250001S, candidates=3)",
             Pickers.adaptive().decay(Duration.ofMinutes(2)).failurePenalty(Duration.ofNanos(250_001)).candidates(3)),
+        // An update period of an hour: the allocation test's picks run on the system clock.
+        Arguments.of(
+            "reportedLoad(blackoutPeriod=10s, weightExpirationPeriod=3m, weightUpdatePeriod=1h,"
+                + " errorUtilizationPenalty=1.0)",
+            Pickers.reportedLoad().weightUpdatePeriod(Duration.ofHours(1))),
         Arguments.of(
             "ringHash(pointsPerWeight=64, ringSize=4096, boundedLoad=1.25)",
             Pickers.ringHash().pointsPerWeight(64).ringSize(4096).boundedLoad(1.25)),

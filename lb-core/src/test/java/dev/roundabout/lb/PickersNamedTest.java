@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class PickersNamedTest {
   private static final String NAMES = "roundRobin, weightedRoundRobin, random, weightedRandom, leastConnections,"
-      + " powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive";
+      + " powerOfTwoChoices, ringHash, maglev, rendezvous, peakEwma, adaptive, reportedLoad";
 
   @Test
   void everyName_givesTheFactoryOfItsMethod() {
@@ -23,8 +23,9 @@ class PickersNamedTest {
         Map.entry("maglev", Pickers.maglev()),
         Map.entry("rendezvous", Pickers.rendezvous()),
         Map.entry("peakEwma", Pickers.peakEwma()),
-        Map.entry("adaptive", Pickers.adaptive()));
-    assertThat(byName).hasSize(11);
+        Map.entry("adaptive", Pickers.adaptive()),
+        Map.entry("reportedLoad", Pickers.reportedLoad()));
+    assertThat(byName).hasSize(12);
     byName.forEach((name, factory) -> {
       assertThat(Pickers.named(name)).as(name).isSameAs(factory);
       assertThat(Pickers.named("  " + name + " ( ) ")).as(name + "()").isSameAs(factory);
@@ -44,6 +45,10 @@ class PickersNamedTest {
     assertThat(Pickers.named("adaptive(decay=1h, failurePenalty=0s)"))
         .hasToString("adaptive(decay=1h, failurePenalty=0s)");
     assertThat(Pickers.named("peakEwma(decay=10s)")).hasToString(Pickers.peakEwma().toString());
+    assertThat(Pickers.named("reportedLoad(blackoutPeriod=0s, weightExpirationPeriod=10s, weightUpdatePeriod=500ms,"
+        + " errorUtilizationPenalty=0.5)"))
+        .hasToString("reportedLoad(blackoutPeriod=PT0S, weightExpirationPeriod=PT10S, weightUpdatePeriod=PT0.5S,"
+            + " errorUtilizationPenalty=0.5)");
   }
 
   @Test
@@ -70,6 +75,9 @@ class PickersNamedTest {
         .hasMessage("peakEwma option: \"alpha\" (expected: decay)");
     assertThatThrownBy(() -> Pickers.named("adaptive(penalty=1s)"))
         .hasMessage("adaptive option: \"penalty\" (expected: decay, failurePenalty, candidates)");
+    assertThatThrownBy(() -> Pickers.named("reportedLoad(blackout=1s)"))
+        .hasMessage("reportedLoad option: \"blackout\" (expected: blackoutPeriod, weightExpirationPeriod,"
+            + " weightUpdatePeriod, errorUtilizationPenalty)");
     assertThatThrownBy(() -> Pickers.named("roundRobin(seed=1)"))
         .hasMessage("roundRobin option: \"seed\" (expected: no options)");
   }
@@ -144,6 +152,10 @@ class PickersNamedTest {
         .hasMessage("decay: PT2H (expected: PT0.001S to PT1H)");
     assertThatThrownBy(() -> Pickers.named("adaptive(failurePenalty=-1s)"))
         .hasMessage("failurePenalty: PT-1S (expected: 0 to PT1H)");
+    assertThatThrownBy(() -> Pickers.named("reportedLoad(weightUpdatePeriod=50ms)"))
+        .hasMessage("weightUpdatePeriod: PT0.05S (expected: PT0.1S to PT1H)");
+    assertThatThrownBy(() -> Pickers.named("reportedLoad(errorUtilizationPenalty=-1)"))
+        .hasMessage("errorUtilizationPenalty: -1.0 (expected: a finite number, 0 or more)");
   }
 
   @Test

@@ -34,7 +34,8 @@ class SlowStartTest {
         Arguments.of("rendezvous", Pickers.rendezvous()),
         Arguments.of("weightedRandom", Pickers.weightedRandom()),
         Arguments.of("peakEwma", Pickers.peakEwma()),
-        Arguments.of("adaptive", Pickers.adaptive()));
+        Arguments.of("adaptive", Pickers.adaptive()),
+        Arguments.of("reportedLoad", Pickers.reportedLoad()));
   }
 
   private static List<Endpoint> pool(int count) {

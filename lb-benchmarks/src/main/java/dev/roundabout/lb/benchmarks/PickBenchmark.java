@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * One pick, for every picker and pool size, on one thread and on two threads sharing the balancer.
  * The keyed variants pick with a precomputed 64-bit hash ({@code PickContext.ofHash}, made before
  * measuring) and with a string key hashed per pick ({@code PickContext.ofKey}, whose context
- * escape analysis removes). Narrow a run with {@code -p picker=maglev -p endpoints=256}.
+ * escape analysis removes). Narrow a run with {@code -p picker=maglev -p endpoints=256}. The
+ * load-report picker runs without a blackout, and its weights from reports count from the first
+ * second of warm-up on.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PickBenchmark {
   @Param({
     "roundRobin", "weightedRoundRobin", "random", "weightedRandom", "leastConnections",
-    "powerOfTwoChoices", "ringHash", "maglev", "rendezvous"
+    "powerOfTwoChoices", "ringHash", "maglev", "rendezvous", "reportedLoad(blackoutPeriod=0s)"
   })
   public String picker;
 

@@ -1,7 +1,9 @@
 package dev.roundabout.lb.benchmarks;
 
 import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.LoadReport;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.Pickers;
 import java.util.ArrayList;
@@ -31,8 +33,21 @@ public final class Pools {
     return Pickers.named(name);
   }
 
-  /** A balancer over {@code count} endpoints with the picker {@code name}. */
+  /**
+   * A balancer over {@code count} endpoints with the picker {@code name}. For the load-report
+   * picker, every endpoint has reported its load once (utilisations from 0.2 to 0.8, so that the
+   * weights differ); the weights count from its first recomputation, a second later.
+   */
   public static LoadBalancer balancer(String name, int count) {
-    return LoadBalancer.builder("bench").endpoints(endpoints(count)).picker(picker(name)).build();
+    LoadBalancer lb = LoadBalancer.builder("bench").endpoints(endpoints(count)).picker(picker(name)).build();
+    if (name.startsWith("reportedLoad")) {
+      for (int i = 0; i < count; i++) { // round robin until weights count: one lease per endpoint
+        try (Lease lease = lb.acquire()) {
+          lease.loadReport(LoadReport.of(0.2 + 0.1 * (i % 7), 100, 0));
+          lease.success();
+        }
+      }
+    }
+    return lb;
   }
 }

@@ -33,7 +33,7 @@ class BenchmarkListTest {
   @Test
   void everyPickerParameter_namesAPickersMethod() {
     for (String name : new String[] {"roundRobin", "weightedRoundRobin", "random", "weightedRandom",
-        "leastConnections", "powerOfTwoChoices", "ringHash", "maglev", "rendezvous"}) {
+        "leastConnections", "powerOfTwoChoices", "ringHash", "maglev", "rendezvous", "reportedLoad(blackoutPeriod=0s)"}) {
       assertThat(Pools.picker(name)).isNotNull();
     }
   }

@@ -56,6 +56,22 @@ public final class BuiltinPickers {
     return ready -> new AdaptivePicker(latencyAware(ready), decayNanos, failurePenaltyNanos, candidates);
   }
 
+  /**
+   * See {@link ReportedLoadPicker}. The list must be the balancer's own (it shows the reports);
+   * durations in nanoseconds, positive but {@code blackoutNanos}, which may be 0.
+   */
+  public static PickerFactory reportedLoad(long blackoutNanos, long expiryNanos, long periodNanos, double errorPenalty) {
+    return ready -> new ReportedLoadPicker(reportAware(ready), blackoutNanos, expiryNanos, periodNanos, errorPenalty);
+  }
+
+  private static ReadyEndpoints reportAware(ReadyEndpoints ready) {
+    if (!(ready instanceof dev.roundabout.lb.internal.ReportView)) {
+      throw new IllegalArgumentException("ready: " + ready
+          + " (expected: the ready list of a LoadBalancer, which keeps each endpoint's load reports)");
+    }
+    return ready;
+  }
+
   private static ReadyEndpoints latencyAware(ReadyEndpoints ready) {
     if (!(ready instanceof dev.roundabout.lb.internal.LatencyView)) {
       throw new IllegalArgumentException("ready: " + ready

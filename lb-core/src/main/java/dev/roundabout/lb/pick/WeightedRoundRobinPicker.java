@@ -5,6 +5,8 @@ import dev.roundabout.lb.Picker;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.ReadyEndpoints;
 import dev.roundabout.lb.internal.PickTrace;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Smooth weighted round robin with exact proportions, O(1) per pick.
@@ -68,19 +70,31 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating, PickTrace.Exp
   }
 
   static Picker create(ReadyEndpoints ready) {
-    int n = ready.size();
-    int gcd = ready.effectiveWeight(0);
+    int[] weights = new int[ready.size()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = ready.effectiveWeight(i);
+    }
+    return over(weights, ready.previous(), ready.random());
+  }
+
+  /**
+   * A picker over {@code weights} (each at least 1), continuing the rotation of {@code previous}
+   * when it has one: plain round robin when the weights are equal.
+   */
+  static Rotation.Rotating over(int[] weights, @Nullable Picker previous, RandomGenerator random) {
+    int n = weights.length;
+    int gcd = weights[0];
     boolean equal = true;
     for (int i = 1; i < n; i++) {
-      gcd = gcd(gcd, ready.effectiveWeight(i));
-      equal &= ready.effectiveWeight(i) == ready.effectiveWeight(0);
+      gcd = gcd(gcd, weights[i]);
+      equal &= weights[i] == weights[0];
     }
     if (equal) {
-      return new RoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), n), null);
+      return new RoundRobinPicker(Rotation.continuing(previous, random, n), null);
     }
     long sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += ready.effectiveWeight(i) / gcd;
+      sum += weights[i] / gcd;
     }
     // Keep the line below 2^31 so that point arithmetic fits a long. Only pools of more than
     // 100,000 endpoints of large, unequal weights are scaled, at the cost of exactness.
@@ -89,10 +103,10 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating, PickTrace.Exp
     long total = 0;
     for (int i = 0; i < n; i++) {
       starts[i] = total;
-      long units = ready.effectiveWeight(i) / gcd; // exact: gcd divides every weight
+      long units = weights[i] / gcd; // exact: gcd divides every weight
       total += scale == 1.0 ? units : Math.max(1, Math.round(units * scale));
     }
-    return new WeightedRoundRobinPicker(Rotation.continuing(ready.previous(), ready.random(), total), starts);
+    return new WeightedRoundRobinPicker(Rotation.continuing(previous, random, total), starts);
   }
 
   @Override

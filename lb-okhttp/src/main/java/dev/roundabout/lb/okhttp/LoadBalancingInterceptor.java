@@ -61,7 +61,8 @@ import org.jspecify.annotations.Nullable;
  * when the response body is closed, or at once when the attempt fails. An endpoint that could not
  * be reached or dropped the connection before any byte of an answer is reported with
  * {@link Lease#unreachable}, which panic takes into account. A call the caller cancels or
- * interrupts counts neither way. The attempt's request carries its {@link Endpoint} as a tag, for
+ * interrupts counts neither way. An answer's {@link EndpointLoadMetrics} header (the server's own
+ * load report) is attached to the lease. The attempt's request carries its {@link Endpoint} as a tag, for
  * interceptors after this one. What happened to an attempt is decided from what its DNS and
  * sockets saw and from exception types, never from the text of a message. Only
  * {@code IOException}s leave the interceptor: no endpoint available is a
@@ -101,6 +102,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final HostHeader hostHeader;
   private final Ticker ticker;
   private final @Nullable Hedges hedges;
+  private final LoadReportReader loadReports = new LoadReportReader();
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -184,7 +186,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return hedged.finish(lease, started, response, failure,
             () -> outcomeOf(chain, firstBody, route, first, firstFailure));
       }
-      Outcome outcome = judged(chain, watched, route, lease, response, failure);
+      Outcome outcome = judged(chain, watched, route, lease, response, failure, service);
       Next next = RetryRules.next(outcome, idempotent(request) && !chain.call().isCanceled());
       if (next == Next.DONE) {
         return leased(requireNonNull(response), lease);
@@ -233,7 +235,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
       lease.close();
       throw unchecked(t, List.of());
     }
-    Outcome outcome = judged(chain, watched, route, lease, response, failure);
+    Outcome outcome = judged(chain, watched, route, lease, response, failure, hedge.service());
     hedge.hedgeJudged(RetryRules.next(outcome, true));
     if (response != null) {
       return leased(response, lease);
@@ -248,13 +250,16 @@ public final class LoadBalancingInterceptor implements Interceptor {
    * @throws IOException if the response classifier throws (the response is closed, the lease too)
    */
   private Outcome judged(Chain chain, @Nullable WatchedBody watched, EndpointRoute route, Lease lease,
-      @Nullable Response response, @Nullable IOException failure) throws IOException {
+      @Nullable Response response, @Nullable IOException failure, String service) throws IOException {
     Outcome outcome;
     try {
       outcome = outcomeOf(chain, watched, route, response, failure);
     } catch (IOException classifierFailed) {
       lease.close();
       throw classifierFailed;
+    }
+    if (response != null) {
+      loadReports.attach(lease, response, service); // the server's own load, for Pickers.reportedLoad()
     }
     RetryRules.report(lease, outcome, failure);
     return outcome;

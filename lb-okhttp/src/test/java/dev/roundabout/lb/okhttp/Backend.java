@@ -125,6 +125,22 @@ final class Backend implements AutoCloseable {
     server.close();
   }
 
+  /** Checks that {@code lb} holds no lease, then closes it. */
+  static void closeChecked(LoadBalancer lb) {
+    org.assertj.core.api.Assertions.assertThat(lb.stats()).as("leases left open on %s", lb.name())
+        .allSatisfy(s -> org.assertj.core.api.Assertions.assertThat(s.inFlight()).isZero());
+    lb.close();
+  }
+
+  /** Checks that {@code client} has no connection in use, then stops its threads and connections. */
+  static void closeChecked(okhttp3.OkHttpClient client) {
+    org.assertj.core.api.Assertions.assertThat(client.connectionPool().connectionCount())
+        .as("connections in use after the test")
+        .isEqualTo(client.connectionPool().idleConnectionCount());
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
   @Override
   public String toString() {
     return name;

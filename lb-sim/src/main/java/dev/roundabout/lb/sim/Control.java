@@ -32,6 +32,12 @@ public interface Control {
    */
   void rateLimit(int server, int maxCalls);
 
+  /**
+   * Makes {@code server}'s answers carry its load report (as every server does from the start), or
+   * stops that: its answers then carry none.
+   */
+  void loadReports(int server, boolean on);
+
   /** Removes {@code server} from the registry: clients drain it; it finishes what it holds. */
   void leave(int server);
 

@@ -72,7 +72,9 @@ public final class Policy {
         picker("maglev.boundedLoad(1.25)", Pickers.maglev().boundedLoad(1.25)),
         picker("rendezvous.boundedLoad(1.25)", Pickers.rendezvous().boundedLoad(1.25)),
         picker("peakEwma", Pickers.peakEwma()),
-        picker("adaptive", Pickers.adaptive()));
+        picker("adaptive", Pickers.adaptive()),
+        picker("reportedLoad", Pickers.reportedLoad()),
+        picker("reportedLoad(blackoutPeriod=0s)", Pickers.reportedLoad().blackoutPeriod(java.time.Duration.ZERO)));
   }
 
   /** Both oracles. */

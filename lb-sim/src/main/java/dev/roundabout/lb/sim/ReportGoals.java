@@ -26,6 +26,9 @@ final class ReportGoals {
     success(report, goals, "linkerd", "peakEwma", 0.999);
     noHerd(report, goals, "weighted-many-clients", "leastConnections");
     noHerd(report, goals, "weighted-many-clients", "powerOfTwoChoices");
+    ratio(report, goals, "heterogeneous", "reportedLoad", 1.5);
+    ratio(report, goals, "heterogeneous", "reportedLoad(blackoutPeriod=0s)", 1.5);
+    fallback(report, goals, "stale-reports", "reportedLoad", 9, 215);
     hedging(report, goals);
     return goals;
   }
@@ -113,6 +116,37 @@ final class ReportGoals {
     }
     goals.add(new Goal(policy + ", " + name + ": at least " + ReportFormat.percent(least, 2) + " of calls succeed",
         ReportFormat.percent(f.successRate(), 3), f.successRate() >= least));
+  }
+
+  /**
+   * The server that stopped reporting gets the mean weight once its last report expired: a share of
+   * calls within 10% of 1 / servers over the calls that arrive from {@code fromSecond} on.
+   */
+  private static void fallback(Report report, List<Goal> goals, String name, String policy, int server, int fromSecond) {
+    Scenario s = scenario(report, name);
+    ReportFigures f = s == null ? null : figures(report, s, policy);
+    if (s == null || f == null) {
+      return;
+    }
+    double share = shareFrom(f, server, fromSecond * 1_000_000_000L);
+    double equal = 1.0 / s.servers().size();
+    goals.add(new Goal(policy + ", " + name + ": after its last report expired, server " + server + " gets the mean "
+        + "weight (a share within 10% of " + ReportFormat.percent(equal, 0) + ")",
+        String.format(Locale.ROOT, "%.1f%% from %d s", 100 * share, fromSecond), Math.abs(share / equal - 1) <= 0.1));
+  }
+
+  /** The mean share of {@code server} over the time slices that begin at or after {@code fromNanos}. */
+  static double shareFrom(ReportFigures f, int server, long fromNanos) {
+    double[][] shares = f.serverShareOverTime();
+    double sum = 0;
+    int count = 0;
+    for (int b = 0; b < shares.length; b++) {
+      if (b * f.durationNanos() / shares.length >= fromNanos) {
+        sum += shares[b][server];
+        count++;
+      }
+    }
+    return count == 0 ? Double.NaN : sum / count;
   }
 
   private static void noHerd(Report report, List<Goal> goals, String name, String policy) {

@@ -87,6 +87,11 @@ final class ReportTimeline {
     }
 
     @Override
+    public void loadReports(int server, boolean on) {
+      server(server, on ? "%s sending load reports again" : "%s no longer sending load reports");
+    }
+
+    @Override
     public void leave(int server) {
       server(server, "%s out of the registry");
     }

@@ -25,7 +25,7 @@ public final class Scenarios {
     return List.of(
         simplest(), oneSlowServer(0.1), drasticSlowdown(100), linkerd(), fastFailures(), slowErrors(), blackHole(),
         allHalfFailing(), uncommonFlakes(0.001), rateLimits(3), oneBigSpike(10), liveReloading(), heterogeneous(),
-        loadRamp(), manyClients(200), weightedManyClients(200), coldStart(0.2));
+        loadRamp(), manyClients(200), weightedManyClients(200), coldStart(0.2), staleReports());
   }
 
   /**
@@ -268,13 +268,34 @@ public final class Scenarios {
     Scenario.Builder b = Scenario.builder("heterogeneous")
         .description("Ten servers of speeds from 0.5x to 2x with equal weights (the registry does not know), at "
             + "90% of the real capacity.");
+    return b.clients(load(0.9, mixedSpeeds(b))).duration(MINUTE).build();
+  }
+
+  /** Adds ten servers of speeds from 0.5x to 2x, equal weights; returns their capacity in calls a second. */
+  static double mixedSpeeds(Scenario.Builder b) {
     double capacity = 0;
     for (int i = 0; i < 10; i++) {
       ServerSpec s = SERVER.speed(0.5 + 1.5 * i / 9);
       b.server(s);
       capacity += s.capacityPerSecond();
     }
-    return b.clients(load(0.9, capacity)).duration(MINUTE).build();
+    return capacity;
+  }
+
+  /**
+   * The servers of {@link #heterogeneous()} for four minutes; at 30 s the fastest stops sending load
+   * reports. With the load-report picker's default expiry (3 minutes), its last report stops
+   * counting at about 210 s, and it falls back to the mean weight.
+   */
+  public static Scenario staleReports() {
+    Scenario.Builder b = Scenario.builder("stale-reports")
+        .description("The servers of heterogeneous (speeds 0.5x to 2x, equal weights) at 90% of the real capacity, for "
+            + "four minutes; every server's answers carry its load report (its utilisation and calls per second over "
+            + "the last second) until, at 30 s, the fastest stops sending them. A picker that weighs by reports keeps "
+            + "the last one until it expires, then gives that server the mean weight.");
+    return b.clients(load(0.9, mixedSpeeds(b))).duration(Duration.ofMinutes(4))
+        .at(Duration.ofSeconds(30), c -> c.loadReports(9, false))
+        .build();
   }
 
   /** Load ramps from 60% to 180% of capacity. */

@@ -6,6 +6,7 @@ import dev.roundabout.lb.Hedger;
 import dev.roundabout.lb.HedgingPolicy;
 import dev.roundabout.lb.HedgingStats;
 import dev.roundabout.lb.Lease;
+import dev.roundabout.lb.LoadReport;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.MutableEndpointSource;
 import dev.roundabout.lb.PickContext;
@@ -159,6 +160,9 @@ public final class Simulation {
     boolean blackHole;
     boolean refusing;
     int rateLimit;
+    /** What the server says of its own load; {@link #reporting} says whether its answers carry it. */
+    final LoadWindow load;
+    boolean reporting = true;
 
     Server(int index, ServerSpec spec, Endpoint endpoint, SplittableRandom random) {
       this.index = index;
@@ -166,6 +170,19 @@ public final class Simulation {
       this.endpoint = endpoint;
       this.random = random;
       this.speed = spec.speed();
+      this.load = new LoadWindow(spec.slots());
+    }
+
+    /** The load report an answer leaving now carries, or null. */
+    @Nullable LoadReport report() {
+      return reporting ? load.report(clock.now) : null;
+    }
+
+    /** Answers {@code attempt} at once with an error (a 429, a fast failure), with the current report. */
+    private void failAtOnce(Attempt attempt) {
+      load.answered(clock.now, true);
+      attempt.report = report();
+      attempt.finishAt(clock.now, Outcome.FAILED);
     }
 
     /** Calls it holds: in service and queued. */
@@ -183,11 +200,11 @@ public final class Simulation {
         return; // accepted, never answered: only the client's timeout ends it
       }
       if (rateLimit > 0 && held() >= rateLimit) {
-        attempt.finishAt(clock.now, Outcome.FAILED); // 429
+        failAtOnce(attempt); // 429
         return;
       }
       if (errorRate > 0 && fastErrors && random.nextDouble() < errorRate) {
-        attempt.finishAt(clock.now, Outcome.FAILED);
+        failAtOnce(attempt);
         return;
       }
       if (busy < spec.slots()) {
@@ -199,6 +216,7 @@ public final class Simulation {
 
     private void start(Attempt attempt) {
       busy++;
+      load.busy(clock.now, busy);
       long service = Math.max(1, (long) (spec.serviceTime().sample(attempt.quantile) / speed));
       attempt.server = this;
       Outcome outcome = errorRate > 0 && !fastErrors && random.nextDouble() < errorRate ? Outcome.FAILED : Outcome.SUCCEEDED;
@@ -207,6 +225,9 @@ public final class Simulation {
 
     void serviceEnded(Attempt attempt, Outcome outcome) {
       busy--;
+      load.busy(clock.now, busy);
+      load.answered(clock.now, outcome == Outcome.FAILED);
+      attempt.report = report(); // it travels with the answer, extra latency included
       attempt.finishAt(clock.now + extraLatency, outcome);
       Attempt next = queue.poll();
       if (next != null) {
@@ -373,6 +394,10 @@ public final class Simulation {
       if (lease == null) { // an oracle: one attempt
         call.finish(outcome == Outcome.SUCCEEDED, attempt.server.index);
         return;
+      }
+      LoadReport report = attempt.report;
+      if (report != null) {
+        lease.loadReport(report);
       }
       RetryRules.report(lease, outcome, causeOf(outcome));
       lease.close();
@@ -542,6 +567,8 @@ public final class Simulation {
     final double quantile;
     final long start = clock.now;
     boolean over;
+    /** The server's load report that came with the answer, if any. */
+    @Nullable LoadReport report;
 
     Attempt(Call call, @Nullable Lease lease, Server server, double quantile) {
       this.call = call;
@@ -728,6 +755,11 @@ public final class Simulation {
         throw new IllegalArgumentException("maxCalls: " + maxCalls + " (expected: 0 or more)");
       }
       server(server).rateLimit = maxCalls;
+    }
+
+    @Override
+    public void loadReports(int server, boolean on) {
+      server(server).reporting = on;
     }
 
     @Override

@@ -60,7 +60,8 @@ class ReportCommandTest {
   void anUnknownPicker_isNamed_withTheKnownOnes() {
     assertUsageError("--pickers: \"fastest\" (expected: one of roundRobin, weightedRoundRobin, random, weightedRandom, "
         + "leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, ringHash.boundedLoad(1.25), "
-        + "maglev.boundedLoad(1.25), rendezvous.boundedLoad(1.25), peakEwma, adaptive)",
+        + "maglev.boundedLoad(1.25), rendezvous.boundedLoad(1.25), peakEwma, adaptive, reportedLoad, "
+        + "reportedLoad(blackoutPeriod=0s))",
         "--scenario", "simplest", "--pickers", "roundRobin,fastest");
   }
 

@@ -2,6 +2,7 @@ package dev.roundabout.lb.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roundabout.lb.Pickers;
 import dev.roundabout.lb.health.OutlierDetector;
 import java.time.Duration;
 import java.util.List;
@@ -157,6 +158,50 @@ class ScenarioFindingsTest {
     double share = during / (double) total;
     assertThat(share).as("seed %d: the newcomer's share in the first half of slow start", SEED)
         .isGreaterThan(0).isLessThan(1 / 11.0 * 0.6);
+  }
+
+  /** Ten servers of speeds 0.5x to 2x, equal weights, 90% of the real capacity, for {@code duration}. */
+  private static Scenario.Builder mixedSpeeds(String name, Duration duration) {
+    Scenario.Builder b = Scenario.builder(name);
+    return b.clients(ClientSpec.openLoop(20, 0.9 * Scenarios.mixedSpeeds(b))).duration(duration);
+  }
+
+  @Test
+  void reportedLoad_learnsMixedSpeedsWithoutWeights_andLosesNoCallWhereRoundRobinLosesMany() {
+    Scenario scenario = mixedSpeeds("mixed-speeds-short", SHORT).build();
+    Policy reports = Policy.picker("reportedLoad", Pickers.reportedLoad().blackoutPeriod(Duration.ZERO));
+    SimulationResult withReports = run(scenario, reports);
+    SimulationResult roundRobin = run(scenario, Policy.builtIn("roundRobin"));
+
+    assertThat(withReports.successRate()).as("seed %d", SEED).isEqualTo(1.0);
+    assertThat(roundRobin.successRate()).as("seed %d: roundRobin", SEED).isLessThan(0.95);
+    assertThat(withReports.meanMillis()).as("seed %d: mean against roundRobin's %s", SEED, roundRobin.meanMillis())
+        .isLessThan(roundRobin.meanMillis() / 5);
+    long[] attempts = withReports.attemptsPerServer();
+    assertThat(attempts[9]).as("seed %d: the 2x server against the 0.5x one", SEED).isGreaterThan(3 * attempts[0]);
+  }
+
+  @Test
+  void aServerThatStopsReporting_keepsItsWeightUntilTheExpiry_thenGetsTheMean() {
+    Scenario scenario = mixedSpeeds("stale-reports-short", Duration.ofSeconds(40))
+        .at(Duration.ofSeconds(10), c -> c.loadReports(9, false))
+        .build();
+    Policy reports = Policy.picker("reportedLoad", Pickers.reportedLoad().blackoutPeriod(Duration.ZERO)
+        .weightExpirationPeriod(Duration.ofSeconds(10)));
+    double[][] shares = run(scenario, reports).serverShareOverTime(40); // one slice a second
+    double before = meanShare(shares, 9, 12, 20); // still weighed by its last report: 2x of 12.5x
+    double after = meanShare(shares, 9, 22, 40); // expired at about 20 s: the mean weight, a tenth
+
+    assertThat(before).as("seed %d: share before the expiry", SEED).isBetween(0.13, 0.19);
+    assertThat(after).as("seed %d: share after the expiry", SEED).isBetween(0.09, 0.11);
+  }
+
+  private static double meanShare(double[][] shares, int server, int from, int to) {
+    double sum = 0;
+    for (int b = from; b < to; b++) {
+      sum += shares[b][server];
+    }
+    return sum / (to - from);
   }
 
   @Test
