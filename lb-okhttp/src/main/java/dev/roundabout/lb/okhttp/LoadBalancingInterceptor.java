@@ -92,6 +92,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final RetryBudget budget;
   private final HostHeader hostHeader;
   private final Ticker ticker;
+  private final InterceptorListener listener;
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -101,6 +102,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     this.budget = builder.budget;
     this.hostHeader = builder.hostHeader;
     this.ticker = builder.ticker;
+    this.listener = GuardedListener.of(builder.listener);
   }
 
   /** A builder with no service. */
@@ -126,6 +128,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private Response balance(Chain chain, Request request, String service, Routes routes) throws IOException {
     LoadBalancer lb = routes.route(request);
     if (lb == null) {
+      listener.onNoEndpoint(service);
       throw new NoAvailableEndpointIOException(
           service, new IllegalStateException("no route for " + request.method() + " " + request.url().encodedPath()));
     }
@@ -138,6 +141,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     Lease lease = firstLease(lb, context, service);
     for (int attempt = 1; ; attempt++) {
       Endpoint endpoint = lease.endpoint();
+      listener.onAttempt(service, endpoint, attempt);
       if (watched != null) {
         watched.reset();
       }
@@ -166,7 +170,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
       if (next == Next.DONE) {
         return leased(requireNonNull(response), lease);
       }
-      Lease another = next == Next.FINAL ? null : retryLease(lb, context.avoiding(endpoint), next, attempt);
+      Lease another = next == Next.FINAL ? null : retryLease(lb, context.avoiding(endpoint), next, attempt, service);
       if (another == null) { // final: the failing response as it is (it holds its lease), or the exception
         if (response != null) {
           return leased(response, lease);
@@ -236,6 +240,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     try {
       return lb.acquire(context);
     } catch (RuntimeException e) { // no available endpoint, or a closed balancer
+      listener.onNoEndpoint(service);
       throw new NoAvailableEndpointIOException(service, e);
     }
   }
@@ -245,17 +250,22 @@ public final class LoadBalancingInterceptor implements Interceptor {
    * one and {@link RetryRules#mayTryAgain} allows it (a retry spends from the budget, a requeue
    * does not); null otherwise.
    */
-  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, Next next, int attempt) {
+  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, Next next, int attempt, String service) {
     Lease lease;
     try {
       lease = lb.acquire(context);
     } catch (RuntimeException e) {
       return null;
     }
-    if (context.avoids(lease.endpoint()) || !RetryRules.mayTryAgain(next, attempt, maxAttempts, budget, ticker.read())) {
+    boolean elsewhere = !context.avoids(lease.endpoint());
+    if (!elsewhere || !RetryRules.mayTryAgain(next, attempt, maxAttempts, budget, ticker.read())) {
       lease.close(); // only endpoints already tried are left, or no attempt left: no outcome to report
+      if (elsewhere && next == Next.RETRY && attempt < maxAttempts) {
+        listener.onRetryRefused(service); // another endpoint and attempt were there: the budget said no
+      }
       return null;
     }
+    listener.onRetry(service, next == Next.REQUEUE);
     return lease;
   }
 
@@ -376,6 +386,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private RetryBudget budget = RetryBudget.ofDefaults();
     private HostHeader hostHeader = HostHeader.LOGICAL;
     private Ticker ticker = Ticker.system();
+    private @Nullable InterceptorListener listener;
 
     private Builder() {}
 
@@ -458,6 +469,18 @@ public final class LoadBalancingInterceptor implements Interceptor {
     /** Sets the clock of the retry budget; default {@link Ticker#system()}. */
     public Builder ticker(Ticker ticker) {
       this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets the listener of attempts, retries, budget refusals and calls with no endpoint, such as
+     * lb-micrometer's {@code InterceptorMetrics}; default none. Called on the calls' threads: see
+     * {@link InterceptorListener}.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(InterceptorListener listener) {
+      this.listener = requireNonNull(listener, "listener");
       return this;
     }
 
