@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.CallOutcome;
 import dev.roundabout.lb.EndpointStats;
+import dev.roundabout.lb.health.EndpointHealth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one endpoint, in every registry the metrics are bound to: calls in flight, a call
- * timer per outcome, latency EWMA. Registered when the endpoint appears, removed from each
+ * timer per outcome, availability, latency EWMA. Registered when the endpoint appears, removed from each
  * registry when it leaves.
  *
  * <p>Registration and removal run under the lock of {@link LoadBalancerMetrics}; the value
@@ -78,6 +79,12 @@ final class EndpointMeters {
       next.put(outcome, added);
     }
     timers = next;
+    add(registry, Gauge.builder(MeterNames.ENDPOINT_AVAILABLE, this, EndpointMeters::available)
+        .description("1 while health offers this endpoint (available), 0 while it is ejected, its circuit is open,"
+            + " it failed its health checks, is on trial or not checked yet")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry));
     add(registry, Gauge.builder(MeterNames.ENDPOINT_LATENCY_EWMA, this, EndpointMeters::latencySeconds)
         .description("Exponentially weighted moving average of this endpoint's call latency (newest sample weighs 0.2)")
         .tags(tags)
@@ -126,6 +133,11 @@ final class EndpointMeters {
   private double inFlight() {
     EndpointStats s = stats();
     return s == null ? 0 : s.inFlight();
+  }
+
+  private double available() {
+    EndpointStats s = stats();
+    return s != null && s.health() == EndpointHealth.AVAILABLE ? 1 : 0;
   }
 
   private double latencySeconds() {

@@ -65,6 +65,9 @@ import org.jspecify.annotations.Nullable;
  *       ({@code roundabout_lb_endpoint_calls_seconds_count}, {@code _sum}, {@code _max}, and
  *       {@code _bucket} with {@link Builder#percentileHistogram}): every call whose lease reported
  *       an outcome, timed on the balancer's ticker from acquire to the report (call listener);
+ *       {@code roundabout.lb.endpoint.available} gauge: 1 while health offers the endpoint
+ *       ({@code available}), 0 while it is ejected, its circuit open, unhealthy, on trial or
+ *       unknown, so {@code roundabout_lb_endpoint_available == 0} names the endpoints out;
  *       {@code roundabout.lb.endpoint.latency.ewma} gauge in seconds
  *       ({@code roundabout_lb_endpoint_latency_ewma_seconds}), NaN before the first outcome.
  * </ul>
@@ -329,8 +332,8 @@ public final class LoadBalancerMetrics implements MeterBinder {
     private Builder() {}
 
     /**
-     * Whether each endpoint gets meters of its own (five per endpoint and registry: the in-flight
-     * gauge, three call timers, the latency EWMA); default true. Turn off for pools of thousands
+     * Whether each endpoint gets meters of its own (six per endpoint and registry: the in-flight
+     * gauge, three call timers, the availability and latency EWMA gauges); default true. Turn off for pools of thousands
      * of endpoints, where the balancer-level meters suffice.
      */
     public Builder perEndpointMeters(boolean enabled) {

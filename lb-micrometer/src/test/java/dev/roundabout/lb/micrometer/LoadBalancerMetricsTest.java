@@ -104,6 +104,8 @@ class LoadBalancerMetricsTest {
     assertThat(calls("10.0.0.2:8080", "unreachable").count()).isZero();
     assertThat(gauge("roundabout.lb.endpoint.latency.ewma", "endpoint", "10.0.0.2:8080")).isCloseTo(0.020, within());
     assertThat(gauge("roundabout.lb.endpoint.in.flight", "endpoint", "10.0.0.2:8080")).isZero();
+    assertThat(gauge("roundabout.lb.endpoint.available", "endpoint", "10.0.0.1:8080")).isZero();
+    assertThat(gauge("roundabout.lb.endpoint.available", "endpoint", "10.0.0.2:8080")).isEqualTo(1);
     assertThat(registry.get("roundabout.lb.endpoint.in.flight").tags("endpoint", "10.0.0.2:8080").meter().getId()
         .getTag("zone")).isNull();
 
@@ -113,6 +115,7 @@ class LoadBalancerMetricsTest {
     nextScrape();
     assertThat(counter("roundabout.lb.restorations", "balancer", "orders")).isEqualTo(1);
     assertThat(gauge("roundabout.lb.endpoints", "balancer", "orders", "state", "available")).isEqualTo(3);
+    assertThat(gauge("roundabout.lb.endpoint.available", "endpoint", "10.0.0.1:8080")).isEqualTo(1);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
@@ -293,7 +296,7 @@ class LoadBalancerMetricsTest {
       }
       maxMeters = Math.max(maxMeters, registry.getMeters().size());
     }
-    assertThat(maxMeters).isEqualTo(balancerMeters + 20 * 5);
+    assertThat(maxMeters).isEqualTo(balancerMeters + 20 * 6);
     assertThat(endpointTags()).hasSize(20);
     assertThat(registry.find("roundabout.lb.endpoint.calls").timers()).hasSize(20 * 3)
         .allSatisfy(t -> assertThat(t.getId().getTag("endpoint")).startsWith("10.1.39."));

@@ -71,6 +71,8 @@ class PrometheusScrapeTest {
           .contains("roundabout_lb_endpoint_calls_seconds_max{balancer=\"orders\",endpoint=\"10.0.0.2:8080\",outcome=\"success\"} 0.01")
           .contains("roundabout_lb_endpoint_latency_ewma_seconds{balancer=\"orders\",endpoint=\"10.0.0.2:8080\"} 0.01")
           .contains("roundabout_lb_endpoint_in_flight{balancer=\"orders\",endpoint=\"10.0.0.3:8080\"} 0.0")
+          .contains("roundabout_lb_endpoint_available{balancer=\"orders\",endpoint=\"10.0.0.1:8080\",zone=\"eu-west-1a\"} 0.0")
+          .contains("roundabout_lb_endpoint_available{balancer=\"orders\",endpoint=\"10.0.0.2:8080\"} 1.0")
           .doesNotContain("roundabout_lb_endpoint_calls_seconds_bucket")
           .doesNotContain("roundabout_lb_endpoint_calls_total");
       double successes = 0;
