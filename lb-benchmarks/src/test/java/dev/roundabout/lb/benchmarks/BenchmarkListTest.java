@@ -24,7 +24,8 @@ class BenchmarkListTest {
         "PickBenchmark_pickKeyHash", "PickBenchmark_pickKeyHash_2threads", "PickBenchmark_pickStringKey",
         "LeaseBenchmark_acquireSuccessClose", "UpdateBenchmark_update", "FloorBenchmark_atomicIncrementArrayRead",
         "FloorBenchmark_randomDrawArrayRead", "FloorBenchmark_twoDrawsTwoVolatileReads", "FloorBenchmark_hashArrayRead",
-        "InterceptorBenchmark_withoutInterceptor", "InterceptorBenchmark_throughInterceptor"}) {
+        "InterceptorBenchmark_withoutInterceptor", "InterceptorBenchmark_throughInterceptor",
+        "MetricsBenchmark_pick", "MetricsBenchmark_acquireSuccessClose"}) {
       assertThat(list).as("generated %s", benchmark).contains("jmh_generated." + benchmark + "_jmhTest ");
     }
   }
