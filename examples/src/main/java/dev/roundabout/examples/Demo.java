@@ -7,8 +7,12 @@ import dev.roundabout.lb.MutableEndpointSource;
 import dev.roundabout.lb.health.ActiveHealthChecker;
 import dev.roundabout.lb.health.HealthTrackers;
 import dev.roundabout.lb.health.OutlierDetector;
+import dev.roundabout.lb.micrometer.InterceptorMetrics;
+import dev.roundabout.lb.micrometer.LoadBalancerMetrics;
 import dev.roundabout.lb.okhttp.HttpHealthProbe;
 import dev.roundabout.lb.okhttp.LoadBalancingInterceptor;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -29,7 +33,8 @@ import okhttp3.Response;
  * The demo: four local backends, concurrent clients calling them through one OkHttp client with
  * the {@link LoadBalancingInterceptor}, passive and active health and retries, while a script
  * makes one backend slow, one fail and then die and come back, and drains the last. The goal is
- * not one failed request. Run it with {@code ./mvnw -q -pl examples -am compile exec:java}
+ * not one failed request. The balancer's and the interceptor's meters go to a Prometheus registry,
+ * and a few lines of its scrape end the run. Run it with {@code ./mvnw -q -pl examples -am compile exec:java}
  * (options through {@code -Dexec.args="--picker leastConnections --duration 30s"}).
  *
  * <p>Exit code 0 when no client request failed, 1 when some did, 2 for bad options.
@@ -83,7 +88,8 @@ public final class Demo {
     MutableEndpointSource source = EndpointSource.mutable(backends.stream().map(DemoBackend::endpoint).toList());
     OkHttpClient probes = new OkHttpClient();
     Duration interval = Duration.ofNanos(Math.max(250_000_000L, Math.min(1_000_000_000L, d / 20)));
-    LoadBalancer lb = LoadBalancer.builder("demo")
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LoadBalancer.Builder builder = LoadBalancer.builder("demo")
         .source(source)
         .picker(DemoOptions.factory(picker))
         .random(new Random(options.seed))
@@ -98,9 +104,16 @@ public final class Demo {
                 .timeout(interval.multipliedBy(4).dividedBy(5))
                 .build()))
         .slowStart(Duration.ofNanos(d / 10))
-        .listener(recorder)
-        .build();
-    LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder().service("demo", lb).build();
+        .listener(recorder);
+    // metrics:begin
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.create();
+    LoadBalancer lb = builder.listener(metrics.listener()).callListener(metrics.callListener()).build();
+    metrics.forBalancer(lb).bindTo(registry);
+
+    InterceptorMetrics interceptorMetrics = InterceptorMetrics.create();   // needs lb-okhttp
+    LoadBalancingInterceptor lbi = LoadBalancingInterceptor.builder().service("demo", lb).listener(interceptorMetrics).build();
+    interceptorMetrics.bindTo(registry);
+    // metrics:end
     OkHttpClient client = new OkHttpClient.Builder()
         .addInterceptor(lbi)
         .addInterceptor(recorder) // after the balancer: sees every attempt and its endpoint
@@ -182,6 +195,8 @@ public final class Demo {
     script.shutdownNow();
     DemoResult result = new DemoResult(picker, recorder);
     result.print(out);
+    printScrape(registry.scrape(), names, out);
+    registry.close();
     lb.close();
     for (OkHttpClient c : List.of(client, probes)) {
       c.dispatcher().executorService().shutdown();
@@ -193,6 +208,28 @@ public final class Demo {
       }
     }
     return result;
+  }
+
+  /**
+   * A few lines of the Prometheus scrape: calls and their time per endpoint and outcome (those that
+   * happened), ejections and failed health checks, and the interceptor's retries and refusals.
+   */
+  static void printScrape(String scrape, Map<String, String> names, PrintStream out) {
+    out.println();
+    out.print("From the Prometheus scrape (");
+    names.forEach((address, name) -> out.print(name + " " + address + ", "));
+    out.println("the series of a backend that left are gone with it):");
+    for (String line : scrape.split("\n")) {
+      boolean calls = line.startsWith("roundabout_lb_endpoint_calls_seconds_count{")
+          || line.startsWith("roundabout_lb_endpoint_calls_seconds_sum{");
+      if ((calls && !line.endsWith(" 0") && !line.endsWith(" 0.0"))
+          || line.startsWith("roundabout_lb_ejections_total{")
+          || line.startsWith("roundabout_lb_health_check_failures_total{")
+          || line.startsWith("roundabout_okhttp_retries_total{")
+          || line.startsWith("roundabout_okhttp_retries_refused_total{")) {
+        out.println("  " + line);
+      }
+    }
   }
 
   private static void callUntil(OkHttpClient client, DemoRecorder recorder, long deadline) {

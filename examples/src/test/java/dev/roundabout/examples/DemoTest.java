@@ -28,6 +28,10 @@ class DemoTest {
     assertThat(failing.servedAfterComeback.get()).as("b3 served again after it came back\n%s", printed).isPositive();
     assertThat(result.backends.get("b4").afterDrain.get()).as("attempts to b4 after its removal\n%s", printed).isZero();
     assertThat(printed).contains("not one request failed", "b4 removed from the endpoint source", "b3 is back");
+    assertThat(printed).contains("From the Prometheus scrape (b1 127.0.0.1:",
+        "  roundabout_lb_endpoint_calls_seconds_count{balancer=\"demo\",endpoint=\"",
+        "  roundabout_lb_ejections_total{balancer=\"demo\",reason=\"ejected\"}",
+        "  roundabout_okhttp_retries_total{kind=\"retry\",service=\"demo\"}");
   }
 
   @Test

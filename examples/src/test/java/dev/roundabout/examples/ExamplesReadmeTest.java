@@ -35,6 +35,7 @@ class ExamplesReadmeTest {
   void theReadmeShowsTheQuickStarts_asTheyAreInTheExamples() throws IOException {
     assertThat(readme()).contains("```java\n" + block("QuickStart.java", "quick-start") + "```\n");
     assertThat(readme()).contains("```java\n" + block("OkHttpQuickStart.java", "okhttp-quick-start") + "```\n");
+    assertThat(readme()).contains("```java\n" + block("Demo.java", "metrics") + "```\n");
   }
 
   @Test

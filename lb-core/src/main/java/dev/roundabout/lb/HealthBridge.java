@@ -28,11 +28,14 @@ final class HealthBridge {
   private final RandomGenerator random;
   private final LoadBalancer balancer;
   private final UpdatePath updates;
+  /** The builder's call listeners, or null when there is none: one field check per outcome. */
+  private final CallListener @Nullable [] calls;
 
   HealthBridge(String name, @Nullable HealthTracker tracker, Ticker ticker, RandomGenerator random,
-      LoadBalancer balancer, UpdatePath updates) {
+      LoadBalancer balancer, UpdatePath updates, List<CallListener> calls) {
     this.name = name;
     this.tracker = tracker;
+    this.calls = calls.isEmpty() ? null : calls.toArray(new CallListener[0]);
     this.ticker = ticker;
     this.random = random;
     this.balancer = balancer;
@@ -65,6 +68,21 @@ final class HealthBridge {
         t.onOutcome(state.endpoint(), success, latencyNanos, cause);
       } catch (RuntimeException e) {
         logger.warn("Health tracker {} of '{}' failed on an outcome of {}", t, name, state.endpoint(), e);
+      }
+    }
+    CallListener[] c = calls;
+    if (c != null) {
+      heard(c, state.endpoint(), success ? CallOutcome.SUCCESS : silent ? CallOutcome.UNREACHABLE : CallOutcome.FAILURE,
+          latencyNanos);
+    }
+  }
+
+  private void heard(CallListener[] listeners, Endpoint endpoint, CallOutcome outcome, long latencyNanos) {
+    for (CallListener listener : listeners) {
+      try {
+        listener.onCall(name, endpoint, outcome, latencyNanos);
+      } catch (RuntimeException e) {
+        logger.warn("Call listener {} of '{}' failed on an outcome of {}", listener, name, endpoint, e);
       }
     }
   }

@@ -61,7 +61,7 @@ final class UpdatePath {
 
   UpdatePath(LoadBalancer balancer, String name, PickerFactory pickerFactory, Ticker ticker, RandomGenerator random,
       List<LoadBalancerListener> listeners, @Nullable HealthTracker tracker, int panicThreshold, long slowStartNanos,
-      int slowStartMinPercent, Executor executor) {
+      int slowStartMinPercent, Executor executor, List<CallListener> calls) {
     this.balancer = balancer;
     this.name = name;
     this.pickerFactory = pickerFactory;
@@ -69,7 +69,7 @@ final class UpdatePath {
     this.random = random;
     this.announcer = new Announcer(name, listeners);
     this.updates = new SerialExecutor("load balancer '" + name + "'", executor);
-    this.health = new HealthBridge(name, tracker, ticker, random, balancer, this);
+    this.health = new HealthBridge(name, tracker, ticker, random, balancer, this, calls);
     this.readinessOptions = new Readiness.Options(health, panicThreshold, slowStartNanos, slowStartMinPercent);
   }
 

@@ -25,7 +25,8 @@ class BenchmarkListTest {
         "LeaseBenchmark_acquireSuccessClose", "UpdateBenchmark_update", "FloorBenchmark_atomicIncrementArrayRead",
         "FloorBenchmark_randomDrawArrayRead", "FloorBenchmark_twoDrawsTwoVolatileReads", "FloorBenchmark_hashArrayRead",
         "InterceptorBenchmark_withoutInterceptor", "InterceptorBenchmark_throughInterceptor",
-        "DecisionLogBenchmark_pick", "DecisionLogBenchmark_pick_2threads"}) {
+        "DecisionLogBenchmark_pick", "DecisionLogBenchmark_pick_2threads",
+        "MetricsBenchmark_pick", "MetricsBenchmark_acquireSuccessClose"}) {
       assertThat(list).as("generated %s", benchmark).contains("jmh_generated." + benchmark + "_jmhTest ");
     }
   }

@@ -1,26 +1,37 @@
 package dev.roundabout.lb.micrometer;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.roundabout.lb.Endpoint;
+import dev.roundabout.lb.CallOutcome;
 import dev.roundabout.lb.EndpointStats;
-import io.micrometer.core.instrument.FunctionCounter;
+import dev.roundabout.lb.health.EndpointHealth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of one endpoint, in every registry the metrics are bound to: calls in flight,
- * successes and failures, latency EWMA. Registered when the endpoint appears, removed from each
+ * The meters of one endpoint, in every registry the metrics are bound to: calls in flight, a call
+ * timer per outcome, availability, latency EWMA. Registered when the endpoint appears, removed from each
  * registry when it leaves.
  *
  * <p>Registration and removal run under the lock of {@link LoadBalancerMetrics}; the value
  * functions run on scrape threads and read the shared {@link StatsView}. An endpoint missing from
  * the latest reading (it joined after it, or is leaving) shows its last known figures.
+ * {@link #record} runs on the outcome path of any thread: it reads the timers through one volatile
+ * field, which registration replaces with a copy (a call recorded while a registry is being added
+ * may miss that registry's timer; one recorded after removal goes to a timer no registry holds).
  */
 final class EndpointMeters {
   private record Registered(MeterRegistry registry, Meter meter) {}
@@ -28,12 +39,16 @@ final class EndpointMeters {
   private final Endpoint endpoint;
   private final StatsView view;
   private final Tags tags;
+  private final TimerOptions timerOptions;
   private final List<Registered> registered = new ArrayList<>(); // under the metrics' lock
+  /** One timer per registry for each outcome; replaced, never changed in place. */
+  private volatile EnumMap<CallOutcome, Timer[]> timers = noTimers();
   private volatile @Nullable EndpointStats last;
 
-  EndpointMeters(Endpoint endpoint, StatsView view, Tags balancerTags) {
+  EndpointMeters(Endpoint endpoint, StatsView view, Tags balancerTags, TimerOptions timerOptions) {
     this.endpoint = endpoint;
     this.view = view;
+    this.timerOptions = timerOptions;
     String zone = endpoint.zone();
     Tags t = balancerTags.and("endpoint", endpoint.address());
     this.tags = zone == null ? t : t.and("zone", zone);
@@ -50,15 +65,25 @@ final class EndpointMeters {
         .tags(tags)
         .strongReference(true)
         .register(registry));
-    add(registry, FunctionCounter.builder(MeterNames.ENDPOINT_CALLS, this, EndpointMeters::successes)
-        .description("Call outcomes reported on this endpoint since it joined")
+    EnumMap<CallOutcome, Timer[]> next = new EnumMap<>(CallOutcome.class);
+    for (CallOutcome outcome : CallOutcome.values()) {
+      Timer timer = timerOptions.applyTo(Timer.builder(MeterNames.ENDPOINT_CALLS))
+          .description("Calls on this endpoint by outcome, timed from acquire to the reported outcome")
+          .tags(tags)
+          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+          .register(registry);
+      add(registry, timer);
+      Timer[] current = requireNonNull(timers.get(outcome));
+      Timer[] added = Arrays.copyOf(current, current.length + 1);
+      added[current.length] = timer;
+      next.put(outcome, added);
+    }
+    timers = next;
+    add(registry, Gauge.builder(MeterNames.ENDPOINT_AVAILABLE, this, EndpointMeters::available)
+        .description("1 while health offers this endpoint (available), 0 while it is ejected, its circuit is open,"
+            + " it failed its health checks, is on trial or not checked yet")
         .tags(tags)
-        .tag("outcome", "success")
-        .register(registry));
-    add(registry, FunctionCounter.builder(MeterNames.ENDPOINT_CALLS, this, EndpointMeters::failures)
-        .description("Call outcomes reported on this endpoint since it joined")
-        .tags(tags)
-        .tag("outcome", "failure")
+        .strongReference(true)
         .register(registry));
     add(registry, Gauge.builder(MeterNames.ENDPOINT_LATENCY_EWMA, this, EndpointMeters::latencySeconds)
         .description("Exponentially weighted moving average of this endpoint's call latency (newest sample weighs 0.2)")
@@ -74,10 +99,26 @@ final class EndpointMeters {
 
   /** Removes this endpoint's meters from every registry; under the metrics' lock. */
   void removeAll() {
+    timers = noTimers();
     for (Registered r : registered) {
       r.registry().remove(r.meter());
     }
     registered.clear();
+  }
+
+  /** Times one call in every registry; on the outcome path, allocates nothing. */
+  void record(CallOutcome outcome, long durationNanos) {
+    for (Timer timer : requireNonNull(timers.get(outcome))) {
+      timer.record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static EnumMap<CallOutcome, Timer[]> noTimers() {
+    EnumMap<CallOutcome, Timer[]> none = new EnumMap<>(CallOutcome.class);
+    for (CallOutcome outcome : CallOutcome.values()) {
+      none.put(outcome, new Timer[0]);
+    }
+    return none;
   }
 
   private @Nullable EndpointStats stats() {
@@ -94,14 +135,9 @@ final class EndpointMeters {
     return s == null ? 0 : s.inFlight();
   }
 
-  private double successes() {
+  private double available() {
     EndpointStats s = stats();
-    return s == null ? 0 : s.successes();
-  }
-
-  private double failures() {
-    EndpointStats s = stats();
-    return s == null ? 0 : s.failures();
+    return s != null && s.health() == EndpointHealth.AVAILABLE ? 1 : 0;
   }
 
   private double latencySeconds() {

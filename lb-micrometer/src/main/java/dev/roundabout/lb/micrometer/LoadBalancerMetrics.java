@@ -2,6 +2,8 @@ package dev.roundabout.lb.micrometer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.roundabout.lb.CallListener;
+import dev.roundabout.lb.CallOutcome;
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.LoadBalancerListener;
@@ -12,14 +14,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -31,16 +34,18 @@ import org.jspecify.annotations.Nullable;
  * LoadBalancerMetrics metrics = LoadBalancerMetrics.create();
  * LoadBalancer lb = LoadBalancer.builder("orders")
  *     .endpoints(endpoints)
- *     .listener(metrics.listener())      // events: ejections, restorations, panic...
+ *     .listener(metrics.listener())          // events: endpoints joining and leaving, ejections, panic...
+ *     .callListener(metrics.callListener())  // every call's outcome and duration: the call timers
  *     .build();
  * metrics.forBalancer(lb).bindTo(registry);
  * }</pre>
  *
  * <p>A balancer takes its listeners at build time and the binder needs the built balancer, hence
- * two steps: {@link #listener()} goes to the builder, {@link #forBalancer} names the balancer
- * built with it, and {@link #bindTo} registers the meters (in one registry or several). Without
- * the listener the gauges of endpoint states and the per-endpoint meters still work (they read
- * {@link LoadBalancer#stats()} on scrape), but the event counters stay at zero and panic at 0.
+ * two steps: {@link #listener()} and {@link #callListener()} go to the builder,
+ * {@link #forBalancer} names the balancer built with them, and {@link #bindTo} registers the
+ * meters (in one registry or several). Without the listener the gauges of endpoint states and the
+ * per-endpoint gauges still work (they read {@link LoadBalancer#stats()} on scrape), but the event
+ * counters stay at zero and panic at 0; without the call listener the call timers stay at zero.
  * Give each balancer a {@code LoadBalancerMetrics} of its own.
  *
  * <p>Meters (Prometheus names in parentheses):
@@ -56,19 +61,27 @@ import org.jspecify.annotations.Nullable;
  *       roundabout.lb.restorations}; {@code roundabout.lb.health.check.failures} (listener);
  *   <li>per endpoint, tags {@code endpoint=host:port} and {@code zone} when the endpoint has one:
  *       {@code roundabout.lb.endpoint.in.flight} gauge; {@code roundabout.lb.endpoint.calls}
- *       counter, tag {@code outcome} = {@code success} or {@code failure}; {@code
- *       roundabout.lb.endpoint.latency.ewma} gauge in seconds
+ *       timer, tag {@code outcome} = {@code success}, {@code failure} or {@code unreachable}
+ *       ({@code roundabout_lb_endpoint_calls_seconds_count}, {@code _sum}, {@code _max}, and
+ *       {@code _bucket} with {@link Builder#percentileHistogram}): every call whose lease reported
+ *       an outcome, timed on the balancer's ticker from acquire to the report (call listener);
+ *       {@code roundabout.lb.endpoint.available} gauge: 1 while health offers the endpoint
+ *       ({@code available}), 0 while it is ejected, its circuit open, unhealthy, on trial or
+ *       unknown, so {@code roundabout_lb_endpoint_available == 0} names the endpoints out;
+ *       {@code roundabout.lb.endpoint.latency.ewma} gauge in seconds
  *       ({@code roundabout_lb_endpoint_latency_ewma_seconds}), NaN before the first outcome.
  * </ul>
  *
  * <p>Per-endpoint meters are registered when an endpoint joins (the listener's added event, or
  * the first scrape that finds it) and removed from every registry when it leaves, so that the
  * registry holds meters of current endpoints only. For very large pools turn them off with
- * {@link Builder#perEndpointMeters(boolean) perEndpointMeters(false)}. There is no latency
- * {@code Timer}: it would need a hook on every call's outcome, which lb-core does not offer; the
- * EWMA gauge is what the balancer itself computes.
+ * {@link Builder#perEndpointMeters(boolean) perEndpointMeters(false)}. A call that ends while its
+ * endpoint has no meters (before its first scrape or added event, or after it left) is not timed.
  *
- * <p>Thread-safe. Nothing here runs on the pick path: the values are read from
+ * <p>Thread-safe. Nothing here runs on the pick path. The call listener runs on the outcome path:
+ * it finds the endpoint's timers in a concurrent map by address and records into them, allocating
+ * nothing (nor do the timers of Micrometer's simple and Prometheus registries, without percentile
+ * histogram; see lb-benchmarks' {@code MetricsBenchmark}). The other values are read from
  * {@link LoadBalancer#stats()} on scrape (at most once a second, shared by every meter of a
  * scrape, so figures may be up to a second old) and from events on the balancer's update path.
  * Registering and removing meters takes a lock shared by the update path and scrapes; it is held
@@ -78,23 +91,40 @@ public final class LoadBalancerMetrics implements MeterBinder {
   private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final boolean perEndpointMeters;
+  private final TimerOptions timerOptions;
   private final Ticker ticker;
   private final EventCounts events = new EventCounts(this);
+  private final CallListener calls = new CallListener() {
+    @Override
+    public void onCall(String balancerName, Endpoint endpoint, CallOutcome outcome, long durationNanos) {
+      EndpointMeters meters = endpoints.get(endpoint.address());
+      if (meters != null) {
+        meters.record(outcome, durationNanos);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "LoadBalancerMetrics.callListener()";
+    }
+  };
   private final Object lock = new Object();
   private volatile @Nullable LoadBalancer balancer;
   private volatile @Nullable StatsView view;
   private volatile Tags tags = Tags.empty();
-  // Under lock: the registries bound so far and the meters of the current endpoints by address.
+  // Under lock: the registries bound so far. The meters of the current endpoints by address:
+  // changed under lock, read without it by the call listener.
   private final List<MeterRegistry> registries = new ArrayList<>();
-  private final Map<String, EndpointMeters> endpoints = new HashMap<>();
+  private final Map<String, EndpointMeters> endpoints = new ConcurrentHashMap<>();
   private long reconciledAt = Long.MIN_VALUE;
 
   private LoadBalancerMetrics(Builder builder) {
     this.perEndpointMeters = builder.perEndpointMeters;
+    this.timerOptions = new TimerOptions(builder.percentileHistogram, builder.serviceLevelObjectives);
     this.ticker = builder.ticker;
   }
 
-  /** Metrics with the default options: per-endpoint meters on. */
+  /** Metrics with the default options: per-endpoint meters on, call timers without histogram. */
   public static LoadBalancerMetrics create() {
     return builder().build();
   }
@@ -111,6 +141,16 @@ public final class LoadBalancerMetrics implements MeterBinder {
    */
   public LoadBalancerListener listener() {
     return events;
+  }
+
+  /**
+   * The call listener to give to {@code LoadBalancer.builder(name).callListener(...)}: it times
+   * every call into its endpoint's {@code roundabout.lb.endpoint.calls} timer of its outcome, in
+   * every registry bound. Allocation-free; a no-op with {@code perEndpointMeters(false)}. Always the
+   * same instance.
+   */
+  public CallListener callListener() {
+    return calls;
   }
 
   /**
@@ -236,7 +276,7 @@ public final class LoadBalancerMetrics implements MeterBinder {
       }
       existing.removeAll(); // the zone tag changed
     }
-    EndpointMeters meters = new EndpointMeters(endpoint, v, tags);
+    EndpointMeters meters = new EndpointMeters(endpoint, v, tags, timerOptions);
     for (MeterRegistry registry : registries) {
       meters.registerIn(registry);
     }
@@ -285,16 +325,52 @@ public final class LoadBalancerMetrics implements MeterBinder {
   /** Builds {@link LoadBalancerMetrics}. Not thread-safe. */
   public static final class Builder {
     private boolean perEndpointMeters = true;
+    private boolean percentileHistogram;
+    private List<Duration> serviceLevelObjectives = List.of();
     private Ticker ticker = Ticker.system();
 
     private Builder() {}
 
     /**
-     * Whether each endpoint gets meters of its own (four per endpoint and registry); default true.
-     * Turn off for pools of thousands of endpoints, where the balancer-level meters suffice.
+     * Whether each endpoint gets meters of its own (six per endpoint and registry: the in-flight
+     * gauge, three call timers, the availability and latency EWMA gauges); default true. Turn off for pools of thousands
+     * of endpoints, where the balancer-level meters suffice.
      */
     public Builder perEndpointMeters(boolean enabled) {
       this.perEndpointMeters = enabled;
+      return this;
+    }
+
+    /**
+     * Whether the call timers publish a percentile histogram (Prometheus:
+     * {@code roundabout_lb_endpoint_calls_seconds_bucket}, for {@code histogram_quantile}); default
+     * false. It costs about 70 series more per timer, so per endpoint and outcome: with many
+     * endpoints, mind the cardinality.
+     */
+    public Builder percentileHistogram(boolean enabled) {
+      this.percentileHistogram = enabled;
+      return this;
+    }
+
+    /**
+     * Adds histogram buckets at these call durations to every call timer (Prometheus:
+     * {@code roundabout_lb_endpoint_calls_seconds_bucket{le="0.1"}}), so that the share of calls
+     * within an objective can be queried without the full percentile histogram; default none. Each
+     * call replaces the durations given before; none turns them off.
+     *
+     * @throws NullPointerException if the array or a duration is null
+     * @throws IllegalArgumentException if a duration is zero or negative
+     */
+    public Builder serviceLevelObjectives(Duration... objectives) {
+      requireNonNull(objectives, "objectives");
+      for (int i = 0; i < objectives.length; i++) {
+        Duration d = requireNonNull(objectives[i], "objectives[" + i + "]");
+        if (d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException(
+              "objectives[" + i + "]: " + d + " (expected: a positive duration)");
+        }
+      }
+      this.serviceLevelObjectives = List.of(objectives);
       return this;
     }
 

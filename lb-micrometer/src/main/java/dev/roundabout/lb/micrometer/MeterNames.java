@@ -10,7 +10,12 @@ final class MeterNames {
   static final String HEALTH_CHECK_FAILURES = "roundabout.lb.health.check.failures";
   static final String ENDPOINT_IN_FLIGHT = "roundabout.lb.endpoint.in.flight";
   static final String ENDPOINT_CALLS = "roundabout.lb.endpoint.calls";
+  static final String ENDPOINT_AVAILABLE = "roundabout.lb.endpoint.available";
   static final String ENDPOINT_LATENCY_EWMA = "roundabout.lb.endpoint.latency.ewma";
+  static final String OKHTTP_ATTEMPTS = "roundabout.okhttp.attempts";
+  static final String OKHTTP_RETRIES = "roundabout.okhttp.retries";
+  static final String OKHTTP_RETRIES_REFUSED = "roundabout.okhttp.retries.refused";
+  static final String OKHTTP_NO_ENDPOINT = "roundabout.okhttp.no.endpoint";
 
   private MeterNames() {}
 }

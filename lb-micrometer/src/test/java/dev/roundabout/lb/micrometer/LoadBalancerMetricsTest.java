@@ -11,11 +11,15 @@ import dev.roundabout.lb.LoadBalancerListener;
 import dev.roundabout.lb.MutableEndpointSource;
 import dev.roundabout.lb.health.OutlierDetector;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,14 +58,23 @@ class LoadBalancerMetricsTest {
     return registry.get(name).tags(tags).functionCounter().count();
   }
 
+  private Timer calls(String endpoint, String outcome) {
+    return registry.get("roundabout.lb.endpoint.calls").tags("endpoint", endpoint, "outcome", outcome).timer();
+  }
+
+  /** A balancer over {@code endpoints} with both of the metrics' listeners, bound to the registry. */
+  private LoadBalancer instrumented(LoadBalancerMetrics metrics, LoadBalancer.Builder builder) {
+    LoadBalancer lb = build(builder.listener(metrics.listener()).callListener(metrics.callListener()));
+    metrics.forBalancer(lb).bindTo(registry);
+    return lb;
+  }
+
   @Test
   void scriptedRun_withEjection_showsStatesCountersAndPerEndpointFigures() {
     LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
-    LoadBalancer lb = build(LoadBalancer.builder("orders")
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders")
         .endpoints(List.of(A, B, C))
-        .healthTracker(OutlierDetector.builder().consecutiveFailures(3).build())
-        .listener(metrics.listener()));
-    metrics.forBalancer(lb).bindTo(registry);
+        .healthTracker(OutlierDetector.builder().consecutiveFailures(3).build()));
 
     for (int i = 0; i < 30; i++) {
       try (Lease lease = lb.acquire()) {
@@ -82,14 +95,17 @@ class LoadBalancerMetricsTest {
     assertThat(gauge("roundabout.lb.panic", "balancer", "orders")).isZero();
     assertThat(counter("roundabout.lb.ejections", "balancer", "orders", "reason", "ejected")).isEqualTo(1);
     assertThat(counter("roundabout.lb.restorations", "balancer", "orders")).isZero();
-    assertThat(counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.1:8080", "zone", "eu-west-1a",
-        "outcome", "failure")).isEqualTo(3);
-    assertThat(counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.1:8080", "outcome", "success")).isZero();
-    double successes = counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.2:8080", "outcome", "success")
-        + counter("roundabout.lb.endpoint.calls", "endpoint", "10.0.0.3:8080", "outcome", "success");
-    assertThat(successes).isEqualTo(27);
+    Timer failures = registry.get("roundabout.lb.endpoint.calls")
+        .tags("endpoint", "10.0.0.1:8080", "zone", "eu-west-1a", "outcome", "failure").timer();
+    assertThat(failures.count()).isEqualTo(3);
+    assertThat(failures.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(60);
+    assertThat(calls("10.0.0.1:8080", "success").count()).isZero();
+    assertThat(calls("10.0.0.2:8080", "success").count() + calls("10.0.0.3:8080", "success").count()).isEqualTo(27);
+    assertThat(calls("10.0.0.2:8080", "unreachable").count()).isZero();
     assertThat(gauge("roundabout.lb.endpoint.latency.ewma", "endpoint", "10.0.0.2:8080")).isCloseTo(0.020, within());
     assertThat(gauge("roundabout.lb.endpoint.in.flight", "endpoint", "10.0.0.2:8080")).isZero();
+    assertThat(gauge("roundabout.lb.endpoint.available", "endpoint", "10.0.0.1:8080")).isZero();
+    assertThat(gauge("roundabout.lb.endpoint.available", "endpoint", "10.0.0.2:8080")).isEqualTo(1);
     assertThat(registry.get("roundabout.lb.endpoint.in.flight").tags("endpoint", "10.0.0.2:8080").meter().getId()
         .getTag("zone")).isNull();
 
@@ -99,6 +115,7 @@ class LoadBalancerMetricsTest {
     nextScrape();
     assertThat(counter("roundabout.lb.restorations", "balancer", "orders")).isEqualTo(1);
     assertThat(gauge("roundabout.lb.endpoints", "balancer", "orders", "state", "available")).isEqualTo(3);
+    assertThat(gauge("roundabout.lb.endpoint.available", "endpoint", "10.0.0.1:8080")).isEqualTo(1);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
@@ -132,6 +149,100 @@ class LoadBalancerMetricsTest {
   }
 
   @Test
+  void callTimers_timeEachOutcomeOnTheBalancersTicker_fromAcquireToReport() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders").endpoints(List.of(B)));
+    for (int ms : new int[] {10, 30}) {
+      try (Lease lease = lb.acquire()) {
+        ticker.advance(Duration.ofMillis(ms));
+        lease.success();
+        ticker.advance(Duration.ofMillis(100)); // after the report: not timed
+      }
+    }
+    try (Lease lease = lb.acquire()) {
+      ticker.advance(Duration.ofMillis(3));
+      lease.unreachable(new ConnectException("refused"));
+    }
+    try (Lease lease = lb.acquire()) {
+      ticker.advance(Duration.ofMillis(250));
+      lease.failure();
+    }
+    lb.acquire().close(); // abandoned: no outcome, not timed
+
+    Timer success = calls("10.0.0.2:8080", "success");
+    assertThat(success.count()).isEqualTo(2);
+    assertThat(success.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40);
+    assertThat(success.max(TimeUnit.MILLISECONDS)).isEqualTo(30);
+    assertThat(calls("10.0.0.2:8080", "unreachable").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3);
+    assertThat(calls("10.0.0.2:8080", "failure").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250);
+    assertThat(success.getId().getBaseUnit()).isEqualTo("seconds");
+    assertThat(success.takeSnapshot().histogramCounts()).as("no histogram by default").isEmpty();
+  }
+
+  @Test
+  void serviceLevelObjectives_addBuckets() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker)
+        .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(200))
+        .build();
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders").endpoints(List.of(B)));
+    for (int ms : new int[] {10, 60, 300}) {
+      try (Lease lease = lb.acquire()) {
+        ticker.advance(Duration.ofMillis(ms));
+        lease.success();
+      }
+    }
+
+    CountAtBucket[] buckets = calls("10.0.0.2:8080", "success").takeSnapshot().histogramCounts();
+    assertThat(buckets).extracting(b -> b.bucket(TimeUnit.MILLISECONDS)).containsExactly(50.0, 200.0);
+    assertThat(buckets).extracting(CountAtBucket::count).containsExactly(1.0, 2.0);
+
+  }
+
+  @Test
+  void serviceLevelObjectives_badInput_isRejectedWithItsPosition() {
+    LoadBalancerMetrics.Builder builder = LoadBalancerMetrics.builder();
+    assertThatThrownBy(() -> builder.serviceLevelObjectives(Duration.ofMillis(10), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("objectives[1]: PT0S (expected: a positive duration)");
+    assertThatThrownBy(() -> builder.serviceLevelObjectives(Duration.ofMillis(-5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("objectives[0]: PT-0.005S (expected: a positive duration)");
+    assertThatThrownBy(() -> builder.serviceLevelObjectives(Duration.ofMillis(10), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("objectives[1]");
+  }
+
+  @Test
+  void twoRegistries_eachTimeEveryCall() {
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders").endpoints(List.of(B)));
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+    metrics.bindTo(second);
+    try (Lease lease = lb.acquire()) {
+      ticker.advance(Duration.ofMillis(5));
+      lease.success();
+    }
+    assertThat(calls("10.0.0.2:8080", "success").count()).isEqualTo(1);
+    assertThat(second.get("roundabout.lb.endpoint.calls").tags("outcome", "success").timer().count()).isEqualTo(1);
+    second.close();
+  }
+
+  @Test
+  void aCallEndingAfterItsEndpointLeft_isNotTimed_andRegistersNothing() {
+    MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders").source(source));
+    Lease onA = lb.acquire(dev.roundabout.lb.PickContext.empty().avoiding(B));
+    assertThat(onA.endpoint()).isEqualTo(A);
+    source.update(List.of(B));
+    onA.success();
+    onA.close();
+
+    assertThat(registry.find("roundabout.lb.endpoint.calls").tag("endpoint", "10.0.0.1:8080").meters()).isEmpty();
+    assertThat(registry.find("roundabout.lb.endpoint.calls").meters()).hasSize(3);
+  }
+
+  @Test
   void withoutListener_scrapeReconcilesPerEndpointMeters_andEventCountersStayZero() {
     MutableEndpointSource source = EndpointSource.mutable(List.of(A, B));
     LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
@@ -149,8 +260,10 @@ class LoadBalancerMetricsTest {
   @Test
   void perEndpointMetersOff_registersBalancerMetersOnly() {
     LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().perEndpointMeters(false).ticker(ticker).build();
-    LoadBalancer lb = build(LoadBalancer.builder("orders").endpoints(List.of(A, B, C)).listener(metrics.listener()));
-    metrics.forBalancer(lb).bindTo(registry);
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders").endpoints(List.of(A, B, C)));
+    try (Lease lease = lb.acquire()) {
+      lease.success();
+    }
     nextScrape();
 
     assertThat(gauge("roundabout.lb.endpoints.known", "balancer", "orders")).isEqualTo(3);
@@ -160,9 +273,8 @@ class LoadBalancerMetricsTest {
   @Test
   void tenThousandEndpointsReplacedOverTime_keepMetersOfCurrentEndpointsOnly() {
     MutableEndpointSource source = EndpointSource.mutable(List.of());
-    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).build();
-    LoadBalancer lb = build(LoadBalancer.builder("orders").source(source).listener(metrics.listener()));
-    metrics.forBalancer(lb).bindTo(registry);
+    LoadBalancerMetrics metrics = LoadBalancerMetrics.builder().ticker(ticker).percentileHistogram(true).build();
+    LoadBalancer lb = instrumented(metrics, LoadBalancer.builder("orders").source(source));
     int balancerMeters = registry.getMeters().size();
     int maxMeters = 0;
     for (int round = 0; round < 500; round++) {
@@ -172,14 +284,24 @@ class LoadBalancerMetricsTest {
         pool.add(Endpoint.of("10.1." + (n / 250) + "." + (n % 250), 8080));
       }
       source.update(pool);
+      for (int call = 0; call < 20; call++) { // a call on each, timed with the histogram on
+        try (Lease lease = lb.acquire()) {
+          ticker.advance(Duration.ofMillis(1 + call));
+          lease.success();
+        }
+      }
       if (round % 50 == 0) {
         nextScrape();
         registry.getMeters().forEach(LoadBalancerMetricsTest::read);
       }
       maxMeters = Math.max(maxMeters, registry.getMeters().size());
     }
-    assertThat(maxMeters).isEqualTo(balancerMeters + 20 * 4);
+    assertThat(maxMeters).isEqualTo(balancerMeters + 20 * 6);
     assertThat(endpointTags()).hasSize(20);
+    assertThat(registry.find("roundabout.lb.endpoint.calls").timers()).hasSize(20 * 3)
+        .allSatisfy(t -> assertThat(t.getId().getTag("endpoint")).startsWith("10.1.39."));
+    assertThat(registry.find("roundabout.lb.endpoint.calls").tag("outcome", "success").timers())
+        .allSatisfy(t -> assertThat(t.count()).isEqualTo(1));
   }
 
   @Test

@@ -103,6 +103,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private final Ticker ticker;
   private final @Nullable Hedges hedges;
   private final LoadReportReader loadReports = new LoadReportReader();
+  private final InterceptorListener listener;
 
   private LoadBalancingInterceptor(Builder builder) {
     this.services = Map.copyOf(builder.services);
@@ -116,6 +117,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     this.hedges = hedging == null ? null : new Hedges(hedging, services.keySet(),
         builder.hedgeTimer != null ? builder.hedgeTimer : HedgeTimer.daemon(),
         builder.hedgeExecutor != null ? builder.hedgeExecutor : Hedges.daemonThreads(), budget, ticker);
+    this.listener = GuardedListener.of(builder.listener);
   }
 
   /** A builder with no service. */
@@ -142,6 +144,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
   private Response balance(Chain chain, Request request, String service, Routes routes) throws IOException {
     LoadBalancer lb = routes.route(request);
     if (lb == null) {
+      listener.onNoEndpoint(service);
       throw new NoAvailableEndpointIOException(
           service, new IllegalStateException("no route for " + request.method() + " " + request.url().encodedPath()));
     }
@@ -155,6 +158,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     Lease lease = firstLease(lb, context, service);
     for (int attempt = 1; ; attempt++) {
       Endpoint endpoint = lease.endpoint();
+      listener.onAttempt(service, endpoint, attempt);
       if (watched != null) {
         watched.reset();
       }
@@ -191,7 +195,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
       if (next == Next.DONE) {
         return leased(requireNonNull(response), lease);
       }
-      Lease another = next == Next.FINAL ? null : retryLease(lb, context.avoiding(endpoint), next, attempt);
+      Lease another = next == Next.FINAL ? null : retryLease(lb, context.avoiding(endpoint), next, attempt, service);
       if (another == null) { // final: the failing response as it is (it holds its lease), or the exception
         if (response != null) {
           return leased(response, lease);
@@ -315,6 +319,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     try {
       return lb.acquire(context);
     } catch (RuntimeException e) { // no available endpoint, or a closed balancer
+      listener.onNoEndpoint(service);
       throw new NoAvailableEndpointIOException(service, e);
     }
   }
@@ -324,17 +329,22 @@ public final class LoadBalancingInterceptor implements Interceptor {
    * one and {@link RetryRules#mayTryAgain} allows it (a retry spends from the budget, a requeue
    * does not); null otherwise.
    */
-  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, Next next, int attempt) {
+  private @Nullable Lease retryLease(LoadBalancer lb, PickContext context, Next next, int attempt, String service) {
     Lease lease;
     try {
       lease = lb.acquire(context);
     } catch (RuntimeException e) {
       return null;
     }
-    if (context.avoids(lease.endpoint()) || !RetryRules.mayTryAgain(next, attempt, maxAttempts, budget, ticker.read())) {
+    boolean elsewhere = !context.avoids(lease.endpoint());
+    if (!elsewhere || !RetryRules.mayTryAgain(next, attempt, maxAttempts, budget, ticker.read())) {
       lease.close(); // only endpoints already tried are left, or no attempt left: no outcome to report
+      if (elsewhere && next == Next.RETRY && attempt < maxAttempts) {
+        listener.onRetryRefused(service); // another endpoint and attempt were there: the budget said no
+      }
       return null;
     }
+    listener.onRetry(service, next == Next.REQUEUE);
     return lease;
   }
 
@@ -467,6 +477,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private @Nullable HedgingPolicy hedging;
     private @Nullable HedgeTimer hedgeTimer;
     private @Nullable Executor hedgeExecutor;
+    private @Nullable InterceptorListener listener;
 
     private Builder() {}
 
@@ -590,6 +601,18 @@ public final class LoadBalancingInterceptor implements Interceptor {
     /** Sets the timer that starts hedges (tests drive their own); default {@link HedgeTimer#daemon()}. */
     Builder hedgeTimer(HedgeTimer timer) {
       this.hedgeTimer = requireNonNull(timer, "timer");
+      return this;
+    }
+
+    /**
+     * Sets the listener of attempts, retries, budget refusals and calls with no endpoint, such as
+     * lb-micrometer's {@code InterceptorMetrics}; default none. Called on the calls' threads: see
+     * {@link InterceptorListener}.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(InterceptorListener listener) {
+      this.listener = requireNonNull(listener, "listener");
       return this;
     }
 

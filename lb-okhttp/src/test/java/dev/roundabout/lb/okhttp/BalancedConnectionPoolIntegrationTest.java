@@ -65,18 +65,7 @@ class BalancedConnectionPoolIntegrationTest {
   void stop() throws InterruptedException {
     callers.shutdownNow();
     assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).as("callers stopped").isTrue();
-    for (LoadBalancer lb : balancers) {
-      assertThat(lb.stats()).as("leases left open on %s", lb.name()).allSatisfy(s -> assertThat(s.inFlight()).isZero());
-      lb.close();
-    }
-    for (OkHttpClient client : clients) {
-      assertThat(client.connectionPool().connectionCount())
-          .as("connections in use after the test")
-          .isEqualTo(client.connectionPool().idleConnectionCount());
-      client.dispatcher().executorService().shutdown();
-      client.connectionPool().evictAll();
-    }
-    backends.forEach(Backend::close);
+    NoLeaks.checkAndStop(balancers, clients, backends);
   }
 
   @Test

@@ -53,9 +53,7 @@ class LoadBalancingInterceptorTest {
 
   @AfterEach
   void stop() {
-    balancers.forEach(Backend::closeChecked);
-    clients.forEach(Backend::closeChecked);
-    backends.forEach(Backend::close);
+    NoLeaks.checkAndStop(balancers, clients, backends);
   }
 
   private Backend backend(String name) throws IOException {

@@ -47,18 +47,7 @@ class RoutingIntegrationTest {
 
   @AfterEach
   void stop() {
-    for (LoadBalancer lb : balancers) {
-      assertThat(lb.stats()).as("leases left open on %s", lb.name()).allSatisfy(s -> assertThat(s.inFlight()).isZero());
-      lb.close();
-    }
-    for (OkHttpClient client : clients) {
-      assertThat(client.connectionPool().connectionCount())
-          .as("connections in use after the test")
-          .isEqualTo(client.connectionPool().idleConnectionCount());
-      client.dispatcher().executorService().shutdown();
-      client.connectionPool().evictAll();
-    }
-    backends.forEach(Backend::close);
+    NoLeaks.checkAndStop(balancers, clients, backends);
   }
 
   private static InetAddress loopback(int last) {
