@@ -11,10 +11,9 @@ module dev.roundabout.lb.okhttp {
   // okhttp3 requires okio transitively: okio's types are part of OkHttp's API, the only way this
   // module uses them.
   requires transitive okhttp3;
-  requires org.slf4j;
   // Optional at run time; transitive since @Nullable appears in exported signatures.
   requires static transitive org.jspecify;
-  // Logs a load-report header that cannot be read.
+  // Logs a listener that throws and a load-report header that cannot be read.
   requires org.slf4j;
 
   exports dev.roundabout.lb.okhttp;
