@@ -39,7 +39,11 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code roundabout.okhttp.retries.refused} ({@code roundabout_okhttp_retries_refused_total}):
  *       retries that another endpoint could have taken but the retry budget refused;
  *   <li>{@code roundabout.okhttp.no.endpoint} ({@code roundabout_okhttp_no_endpoint_total}): calls
- *       that failed with {@code NoAvailableEndpointIOException}, before any attempt.
+ *       that failed with {@code NoAvailableEndpointIOException}, before any attempt;
+ *   <li>with hedging: {@code roundabout.okhttp.hedges} ({@code roundabout_okhttp_hedges_total}),
+ *       hedges sent (not counted among the attempts); {@code roundabout.okhttp.hedges.won}, hedges
+ *       that answered first; {@code roundabout.okhttp.hedges.refused}, hedges that were due and that
+ *       the hedging or the retry budget refused.
  * </ul>
  *
  * <p>A service's counters are registered, all at once, at its first event; from then on they stay
@@ -70,6 +74,9 @@ public final class InterceptorMetrics implements InterceptorListener, MeterBinde
     final LongAdder requeues = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder noEndpoint = new LongAdder();
+    final LongAdder hedges = new LongAdder();
+    final LongAdder hedgesWon = new LongAdder();
+    final LongAdder hedgesRefused = new LongAdder();
 
     ServiceCounts(String service) {
       this.service = service;
@@ -87,6 +94,11 @@ public final class InterceptorMetrics implements InterceptorListener, MeterBinde
           "Retries another endpoint could have taken, refused by the retry budget");
       counter(registry, MeterNames.OKHTTP_NO_ENDPOINT, noEndpoint,
           "Calls that failed before any attempt: no endpoint available");
+      counter(registry, MeterNames.OKHTTP_HEDGES, hedges,
+          "Hedges sent: a second attempt of a call whose first had not answered after the hedging delay");
+      counter(registry, MeterNames.OKHTTP_HEDGES_WON, hedgesWon, "Hedges that answered first");
+      counter(registry, MeterNames.OKHTTP_HEDGES_REFUSED, hedgesRefused,
+          "Hedges that were due and that the hedging or the retry budget refused");
     }
 
     private void counter(MeterRegistry registry, String name, LongAdder count, String description, String... tags) {
@@ -158,6 +170,24 @@ public final class InterceptorMetrics implements InterceptorListener, MeterBinde
   @Override
   public void onNoEndpoint(String service) {
     counts(service).noEndpoint.increment();
+  }
+
+  /** Counts a hedge sent. */
+  @Override
+  public void onHedge(String service, Endpoint endpoint) {
+    counts(service).hedges.increment();
+  }
+
+  /** Counts a hedge that answered first. */
+  @Override
+  public void onHedgeWon(String service) {
+    counts(service).hedgesWon.increment();
+  }
+
+  /** Counts a hedge a budget refused. */
+  @Override
+  public void onHedgeRefused(String service) {
+    counts(service).hedgesRefused.increment();
   }
 
   @Override

@@ -16,6 +16,9 @@ final class MeterNames {
   static final String OKHTTP_RETRIES = "roundabout.okhttp.retries";
   static final String OKHTTP_RETRIES_REFUSED = "roundabout.okhttp.retries.refused";
   static final String OKHTTP_NO_ENDPOINT = "roundabout.okhttp.no.endpoint";
+  static final String OKHTTP_HEDGES = "roundabout.okhttp.hedges";
+  static final String OKHTTP_HEDGES_WON = "roundabout.okhttp.hedges.won";
+  static final String OKHTTP_HEDGES_REFUSED = "roundabout.okhttp.hedges.refused";
 
   private MeterNames() {}
 }

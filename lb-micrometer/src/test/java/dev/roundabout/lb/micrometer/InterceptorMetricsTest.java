@@ -27,6 +27,12 @@ class InterceptorMetricsTest {
     metrics.onRetry("orders", true);
     metrics.onRetryRefused("orders");
     metrics.onNoEndpoint("users");
+    metrics.onHedge("orders", A);
+    metrics.onHedge("orders", A);
+    metrics.onHedgeWon("orders");
+    metrics.onHedgeRefused("orders");
+    metrics.onHedgeRefused("orders");
+    metrics.onHedgeRefused("orders");
 
     assertThat(count(registry, "roundabout.okhttp.attempts", "service", "orders")).isEqualTo(2);
     assertThat(count(registry, "roundabout.okhttp.retries", "service", "orders", "kind", "retry")).isEqualTo(1);
@@ -35,7 +41,10 @@ class InterceptorMetricsTest {
     assertThat(count(registry, "roundabout.okhttp.no.endpoint", "service", "orders")).isZero();
     assertThat(count(registry, "roundabout.okhttp.no.endpoint", "service", "users")).isEqualTo(1);
     assertThat(count(registry, "roundabout.okhttp.attempts", "service", "users")).as("registered with the first event").isZero();
-    assertThat(registry.getMeters()).hasSize(2 * 5);
+    assertThat(count(registry, "roundabout.okhttp.hedges", "service", "orders")).isEqualTo(2);
+    assertThat(count(registry, "roundabout.okhttp.hedges.won", "service", "orders")).isEqualTo(1);
+    assertThat(count(registry, "roundabout.okhttp.hedges.refused", "service", "orders")).isEqualTo(3);
+    assertThat(registry.getMeters()).hasSize(2 * 8);
     assertThat(metrics).hasToString("InterceptorMetrics[orders, users]");
     registry.close();
   }

@@ -67,6 +67,33 @@ final class GuardedListener implements InterceptorListener {
     }
   }
 
+  @Override
+  public void onHedge(String service, Endpoint endpoint) {
+    try {
+      listener.onHedge(service, endpoint);
+    } catch (RuntimeException e) {
+      failed("onHedge", service, e);
+    }
+  }
+
+  @Override
+  public void onHedgeWon(String service) {
+    try {
+      listener.onHedgeWon(service);
+    } catch (RuntimeException e) {
+      failed("onHedgeWon", service, e);
+    }
+  }
+
+  @Override
+  public void onHedgeRefused(String service) {
+    try {
+      listener.onHedgeRefused(service);
+    } catch (RuntimeException e) {
+      failed("onHedgeRefused", service, e);
+    }
+  }
+
   private void failed(String callback, String service, RuntimeException e) {
     logger.warn("Interceptor listener {} failed in {} for '{}'", listener, callback, service, e);
   }

@@ -239,7 +239,7 @@ final class HedgedCall {
         return;
       }
       Lease first = java.util.Objects.requireNonNull(firstLease);
-      Lease lease = call.isCanceled() ? null : hedges.hedgeLease(hedger, lb, context.avoiding(first.endpoint()));
+      Lease lease = call.isCanceled() ? null : hedges.hedgeLease(hedger, service, lb, context.avoiding(first.endpoint()));
       if (lease == null) {
         if (!call.isCanceled()) { // no other endpoint, or a budget refused: asked again one delay later
           cancelTimer = hedges.schedule(this::due, delayNanos);
@@ -297,7 +297,7 @@ final class HedgedCall {
       if (state == State.RACING && succeeded) {
         state = State.HEDGE_ENDED;
         hedgeResponse = response;
-        hedger.onHedgeWon();
+        hedges.won(hedger, service);
         java.util.Objects.requireNonNull(firstRoute).abort();
       } else if (state == State.RACING) {
         state = State.HEDGE_FAILED; // the first attempt goes on, and is the call's
@@ -309,7 +309,7 @@ final class HedgedCall {
         hedgeResponse = response;
         hedgeFailure = failure;
         if (succeeded) {
-          hedger.onHedgeWon();
+          hedges.won(hedger, service);
         }
       } else {
         discard = response; // the first attempt's result is the call's

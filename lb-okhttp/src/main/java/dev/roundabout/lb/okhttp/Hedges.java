@@ -33,11 +33,12 @@ final class Hedges {
   private final Executor executor;
   private final RetryBudget budget;
   private final Ticker ticker;
+  private final InterceptorListener listener;
   /** Hedges started and not yet taken by the interceptor, by their call (identity: calls do not override equals). */
   private final Map<Call, HedgedCall> started = new ConcurrentHashMap<>();
 
   Hedges(HedgingPolicy policy, Collection<String> services, HedgeTimer timer, Executor executor, RetryBudget budget,
-      Ticker ticker) {
+      Ticker ticker, InterceptorListener listener) {
     Map<String, Hedger> map = new HashMap<>();
     for (String service : services) {
       map.put(service, policy.newHedger());
@@ -47,6 +48,7 @@ final class Hedges {
     this.executor = executor;
     this.budget = budget;
     this.ticker = ticker;
+    this.listener = listener;
   }
 
   /**
@@ -75,21 +77,34 @@ final class Hedges {
   }
 
   /**
-   * A lease on another endpoint than those {@code context} avoids, for a hedge that the budgets
-   * allow; null if there is no other endpoint or a budget refuses.
+   * A lease on another endpoint than those {@code context} avoids, for a hedge of a call to
+   * {@code service} that the budgets allow; null if there is no other endpoint or a budget refuses.
+   * The listener hears of the hedge sent, or of the refusal.
    */
-  @Nullable Lease hedgeLease(Hedger hedger, LoadBalancer lb, PickContext context) {
+  @Nullable Lease hedgeLease(Hedger hedger, String service, LoadBalancer lb, PickContext context) {
     Lease lease;
     try {
       lease = lb.acquire(context);
     } catch (RuntimeException e) {
       return null; // no endpoint available: no hedge
     }
-    if (context.avoids(lease.endpoint()) || !hedger.tryHedge(budget, ticker.read())) {
+    if (context.avoids(lease.endpoint())) {
       lease.close(); // no outcome: the hedge was never sent
       return null;
     }
+    if (!hedger.tryHedge(budget, ticker.read())) {
+      lease.close();
+      listener.onHedgeRefused(service);
+      return null;
+    }
+    listener.onHedge(service, lease.endpoint());
     return lease;
+  }
+
+  /** A hedge of a call to {@code service} answered first: the call's answer is the hedge's. */
+  void won(Hedger hedger, String service) {
+    hedger.onHedgeWon();
+    listener.onHedgeWon(service);
   }
 
   Runnable schedule(Runnable task, long delayNanos) {

@@ -41,4 +41,16 @@ public interface InterceptorListener {
 
   /** A call to {@code service} failed with {@link NoAvailableEndpointIOException}, before any attempt. */
   default void onNoEndpoint(String service) {}
+
+  /**
+   * A hedge of a call to {@code service} was sent to {@code endpoint}: its first attempt had not
+   * answered after the hedging delay (see {@link LoadBalancingInterceptor.Builder#hedging}).
+   */
+  default void onHedge(String service, Endpoint endpoint) {}
+
+  /** A hedge of a call to {@code service} answered first: the call returns the hedge's answer. */
+  default void onHedgeWon(String service) {}
+
+  /** A hedge of a call to {@code service} was due, and the hedging or the retry budget refused it. */
+  default void onHedgeRefused(String service) {}
 }

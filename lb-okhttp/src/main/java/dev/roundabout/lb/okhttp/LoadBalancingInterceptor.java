@@ -113,11 +113,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
     this.budget = builder.budget;
     this.hostHeader = builder.hostHeader;
     this.ticker = builder.ticker;
+    this.listener = GuardedListener.of(builder.listener);
     HedgingPolicy hedging = builder.hedging;
     this.hedges = hedging == null ? null : new Hedges(hedging, services.keySet(),
         builder.hedgeTimer != null ? builder.hedgeTimer : HedgeTimer.daemon(),
-        builder.hedgeExecutor != null ? builder.hedgeExecutor : Hedges.daemonThreads(), budget, ticker);
-    this.listener = GuardedListener.of(builder.listener);
+        builder.hedgeExecutor != null ? builder.hedgeExecutor : Hedges.daemonThreads(), budget, ticker, listener);
   }
 
   /** A builder with no service. */

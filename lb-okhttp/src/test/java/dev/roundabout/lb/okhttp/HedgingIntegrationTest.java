@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import okhttp3.Call;
@@ -47,6 +48,24 @@ class HedgingIntegrationTest {
   private final ManualTimer timer = new ManualTimer();
   private final ExecutorService hedgeThreads = Executors.newCachedThreadPool();
   private final ExecutorService callers = Executors.newCachedThreadPool();
+  /** What the interceptor's listener heard of hedges: sent, won, refused. */
+  private final AtomicIntegerArray heard = new AtomicIntegerArray(3);
+  private final InterceptorListener listener = new InterceptorListener() {
+    @Override
+    public void onHedge(String service, Endpoint endpoint) {
+      heard.incrementAndGet(0);
+    }
+
+    @Override
+    public void onHedgeWon(String service) {
+      heard.incrementAndGet(1);
+    }
+
+    @Override
+    public void onHedgeRefused(String service) {
+      heard.incrementAndGet(2);
+    }
+  };
   private LoadBalancer lb;
   private OkHttpClient client;
   private LoadBalancingInterceptor lbi;
@@ -126,6 +145,7 @@ class HedgingIntegrationTest {
         .hedging(policy)
         .hedgeTimer(timer)
         .hedgingExecutor(hedgeThreads)
+        .listener(listener)
         .build();
     client = new OkHttpClient.Builder().addInterceptor(lbi).readTimeout(LONG).build();
   }
@@ -191,6 +211,7 @@ class HedgingIntegrationTest {
     });
     assertThat(stats(first).successes() + stats(first).failures()).as("the loser counts neither way").isZero();
     assertThat(lbi.hedgingStats()).isEqualTo(new HedgingStats(1, 1, 0));
+    assertThat(heard).as("sent, won, refused, as the listener heard them").hasToString("[1, 1, 0]");
   }
 
   @Test
@@ -313,6 +334,8 @@ class HedgingIntegrationTest {
 
     assertThat(lbi.hedgingStats().sent()).as("10% of 30 calls").isEqualTo(3);
     assertThat(lbi.hedgingStats().refusedByBudget()).isEqualTo(burst - 3);
+    assertThat(heard.get(0)).isEqualTo(3);
+    assertThat(heard.get(2)).isEqualTo(burst - 3);
     assertThat(arrivals).hasSize(burst + 3);
   }
 
