@@ -100,6 +100,7 @@ public final class ClientSpec {
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, percent, minPerSecond);
   }
 
+  /** The number of clients. */
   public int clients() {
     return clients;
   }
