@@ -8,6 +8,7 @@ package dev.roundabout.lb;
 public final class NoAvailableEndpointException extends LoadBalancerException {
   private static final long serialVersionUID = 1L;
 
+  /** The name of the balancer that had no endpoint. */
   private final String balancerName;
 
   /** Creates the exception for the balancer {@code balancerName}. */

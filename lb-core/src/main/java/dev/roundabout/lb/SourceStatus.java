@@ -54,6 +54,7 @@ public final class SourceStatus {
     return source;
   }
 
+  /** Whether the source is current or stale. */
   public State state() {
     return state;
   }

@@ -10,6 +10,7 @@ import java.io.IOException;
 public final class NoAvailableEndpointIOException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The logical service name of the request. */
   private final String service;
 
   NoAvailableEndpointIOException(String service, RuntimeException cause) {

@@ -122,6 +122,7 @@ public final class ClientSpec {
     return hedging;
   }
 
+  /** The number of clients. */
   public int clients() {
     return clients;
   }

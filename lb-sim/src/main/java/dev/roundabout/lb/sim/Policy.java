@@ -112,10 +112,12 @@ public final class Policy {
     return new Policy(Objects.requireNonNull(newName, "name"), picker, oracle, configuration);
   }
 
+  /** The name of this policy in reports. */
   public String name() {
     return name;
   }
 
+  /** Whether this policy is an oracle rather than a real balancer with a picker. */
   public boolean isOracle() {
     return oracle != null;
   }

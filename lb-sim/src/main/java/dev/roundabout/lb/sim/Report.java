@@ -64,6 +64,7 @@ public final class Report {
     return new Builder();
   }
 
+  /** The seed of every run of this report. */
   public long seed() {
     return seed;
   }

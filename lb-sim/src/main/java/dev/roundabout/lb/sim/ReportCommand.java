@@ -48,6 +48,7 @@ public final class ReportCommand {
 
   private ReportCommand() {}
 
+  /** Runs the command with {@code args}, as described above; a status other than 0 exits the JVM with it. */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true"); // before any AWT class loads: charts are drawn off screen
     int status = run(args, System.out, System.err);

@@ -52,10 +52,12 @@ public final class ReportFigures {
     return new ReportFigures(Objects.requireNonNull(result, "result"));
   }
 
+  /** The policy of the run. */
   public Policy policy() {
     return policy;
   }
 
+  /** The number of calls. */
   public int calls() {
     return calls;
   }
@@ -65,18 +67,22 @@ public final class ReportFigures {
     return successRate;
   }
 
+  /** The mean latency of every call, in milliseconds. */
   public double meanMillis() {
     return meanMillis;
   }
 
+  /** The median latency, in milliseconds. */
   public double p50Millis() {
     return p50Millis;
   }
 
+  /** The 99th percentile of latency, in milliseconds. */
   public double p99Millis() {
     return p99Millis;
   }
 
+  /** The 99.9th percentile of latency, in milliseconds. */
   public double p999Millis() {
     return p999Millis;
   }

@@ -57,22 +57,27 @@ public final class Scenario {
     return new Builder(name);
   }
 
+  /** The scenario's short id, such as {@code one-slow-server}. */
   public String name() {
     return name;
   }
 
+  /** What the scenario shows; empty unless given. */
   public String description() {
     return description;
   }
 
+  /** The servers, in index order. */
   public List<ServerSpec> servers() {
     return servers;
   }
 
+  /** The clients. */
   public ClientSpec clients() {
     return clients;
   }
 
+  /** How long the scenario runs, in virtual time. */
   public Duration duration() {
     return Duration.ofNanos(durationNanos);
   }
@@ -158,6 +163,7 @@ public final class Scenario {
       return servers(1, server);
     }
 
+    /** The clients; required. */
     public Builder clients(ClientSpec clients) {
       this.clients = Objects.requireNonNull(clients, "clients");
       return this;

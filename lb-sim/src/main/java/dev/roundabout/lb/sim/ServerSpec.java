@@ -62,18 +62,22 @@ public final class ServerSpec {
     }
   }
 
+  /** How many calls the server serves at once. */
   public int slots() {
     return slots;
   }
 
+  /** The distribution of service times, at speed 1. */
   public Distribution serviceTime() {
     return serviceTime;
   }
 
+  /** The speed the server starts at (service times are divided by it). */
   public double speed() {
     return speed;
   }
 
+  /** The endpoint weight the registry announces. */
   public int weight() {
     return weight;
   }

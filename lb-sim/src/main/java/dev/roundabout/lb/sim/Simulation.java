@@ -802,11 +802,13 @@ public final class Simulation {
 
     private Builder() {}
 
+    /** The scenario to run; required. */
     public Builder scenario(Scenario scenario) {
       this.scenario = Objects.requireNonNull(scenario, "scenario");
       return this;
     }
 
+    /** How the clients choose a server; required. */
     public Builder policy(Policy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;

@@ -33,14 +33,17 @@ public final class SimulationResult {
     this.sortedLatencies = latencies;
   }
 
+  /** The scenario that ran. */
   public Scenario scenario() {
     return scenario;
   }
 
+  /** The policy the clients used. */
   public Policy policy() {
     return policy;
   }
 
+  /** The seed of the run. */
   public long seed() {
     return seed;
   }

@@ -34,6 +34,7 @@ public final class Validation {
       this.calls = calls;
     }
 
+    /** The queueing model and load checked, such as {@code M/M/1 at load 0.9}. */
     public String name() {
       return name;
     }
@@ -53,6 +54,7 @@ public final class Validation {
       return measured;
     }
 
+    /** The number of calls simulated. */
     public int calls() {
       return calls;
     }
@@ -62,6 +64,7 @@ public final class Validation {
       return Math.abs(measured - expected) / expected * 100;
     }
 
+    /** Whether the measured figure is within {@link #TOLERANCE_PERCENT}% of theory. */
     public boolean passed() {
       return errorPercent() <= TOLERANCE_PERCENT;
     }
