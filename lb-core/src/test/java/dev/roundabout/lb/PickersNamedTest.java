@@ -47,7 +47,7 @@ class PickersNamedTest {
     assertThat(Pickers.named("peakEwma(decay=10s)")).hasToString(Pickers.peakEwma().toString());
     assertThat(Pickers.named("reportedLoad(blackoutPeriod=0s, weightExpirationPeriod=10s, weightUpdatePeriod=500ms,"
         + " errorUtilizationPenalty=0.5)"))
-        .hasToString("reportedLoad(blackoutPeriod=PT0S, weightExpirationPeriod=PT10S, weightUpdatePeriod=PT0.5S,"
+        .hasToString("reportedLoad(blackoutPeriod=0s, weightExpirationPeriod=10s, weightUpdatePeriod=500ms,"
             + " errorUtilizationPenalty=0.5)");
   }
 

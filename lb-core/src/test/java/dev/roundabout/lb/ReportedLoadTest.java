@@ -256,8 +256,8 @@ class ReportedLoadTest {
 
   @Test
   void options_areCheckedWithTheirRanges() {
-    assertThat(Pickers.reportedLoad()).hasToString("reportedLoad(blackoutPeriod=PT10S, weightExpirationPeriod=PT3M,"
-        + " weightUpdatePeriod=PT1S, errorUtilizationPenalty=1.0)");
+    assertThat(Pickers.reportedLoad()).hasToString("reportedLoad(blackoutPeriod=10s, weightExpirationPeriod=3m,"
+        + " weightUpdatePeriod=1s, errorUtilizationPenalty=1.0)");
     assertThatThrownBy(() -> Pickers.reportedLoad().blackoutPeriod(Duration.ofSeconds(-1)))
         .hasMessage("blackoutPeriod: PT-1S (expected: PT0S to PT1H)");
     assertThatThrownBy(() -> Pickers.reportedLoad().weightExpirationPeriod(Duration.ofMillis(500)))

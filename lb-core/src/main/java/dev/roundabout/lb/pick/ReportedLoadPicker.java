@@ -2,6 +2,7 @@ package dev.roundabout.lb.pick;
 
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.ReadyEndpoints;
+import dev.roundabout.lb.internal.PickTrace;
 import dev.roundabout.lb.internal.RefreshingPicker;
 import dev.roundabout.lb.internal.ReportView;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * through one volatile field, continuing the rotation. A pick reads that field and picks from the
  * schedule: O(1), lock-free, allocation-free.
  */
-final class ReportedLoadPicker implements RefreshingPicker, Rotation.Rotating {
+final class ReportedLoadPicker implements RefreshingPicker, Rotation.Rotating, PickTrace.Explaining {
   /** How far above the mean weight an endpoint's weight may go, and the inverse of how far below. */
   static final double MAX_RATIO = 10;
   /** The integer weight of the heaviest endpoint in the schedule: weights are exact to 0.1% of it. */
@@ -60,6 +61,14 @@ final class ReportedLoadPicker implements RefreshingPicker, Rotation.Rotating {
   @Override
   public int pick(PickContext context) {
     return schedule.pick(context);
+  }
+
+  @Override
+  public int pick(PickContext context, PickTrace trace) {
+    int index = schedule.pick(context);
+    trace.candidate(index, Double.NaN);
+    trace.rule("the owner of the next point of the rotation weighted by the load endpoints report");
+    return index;
   }
 
   @Override
