@@ -173,6 +173,18 @@ final class EndpointState {
     estimateStamp = now;
   }
 
+  /**
+   * A lower bound of a latency (an abandoned call ran this long without an answer): raises the
+   * estimate to it when it is above, and never lowers it.
+   */
+  void observeAtLeast(long latencyNanos, long now) {
+    double previous = latencyEstimate;
+    if (Double.isNaN(previous) || latencyNanos > previous) {
+      latencyEstimate = latencyNanos;
+      estimateStamp = now;
+    }
+  }
+
   boolean silent() {
     return silent;
   }

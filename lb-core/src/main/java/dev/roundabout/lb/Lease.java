@@ -141,6 +141,29 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
+   * Closes the lease of a call given up before its answer, because another attempt answered first
+   * (a hedge) or the caller stopped waiting: counts neither as success nor as failure, for health
+   * and for the counters, and tells latency-aware pickers that the endpoint took at least as long
+   * as the call ran, when that is more than their estimate of it (an abandoned slow call would
+   * otherwise vanish, and the endpoint look idle). Ignored after a report or after
+   * {@link #close()}; a reported lease is closed by {@code close()} as usual.
+   *
+   * @return true if the lease was open and is now closed, false if it was ignored
+   */
+  public boolean abandon() {
+    if (!STATE.compareAndSet(this, OPEN, CLOSED)) {
+      return false;
+    }
+    long now = balancer.ticker().read();
+    endpointState.released(startNanos);
+    endpointState.observeAtLeast(now - startNanos, now);
+    if (trial) {
+      balancer.health().releaseTrial(endpoint); // a trial call that ended without an outcome
+    }
+    return true;
+  }
+
+  /**
    * Releases the endpoint: the call no longer counts as in flight. Idempotent; never throws.
    */
   @Override

@@ -36,6 +36,41 @@ class LeaseTest {
   }
 
   @Test
+  void abandon_releasesWithNoOutcome_andRaisesTheLatencyEstimateToTheTimeTheCallRan() {
+    try (Lease quick = lb.acquire()) {
+      ticker.advance(Duration.ofMillis(10));
+      quick.success();
+    }
+    EndpointState state = lb.snapshot().ready.states[0];
+    assertThat(state.latencyEstimate()).isEqualTo(10_000_000.0);
+
+    Lease slow = lb.acquire();
+    ticker.advance(Duration.ofMillis(500));
+    assertThat(slow.abandon()).isTrue();
+
+    assertThat(slow.isClosed()).isTrue();
+    assertThat(stats().inFlight()).isZero();
+    assertThat(stats().successes()).as("only the quick call").isEqualTo(1);
+    assertThat(stats().failures()).isZero();
+    assertThat(state.latencyEstimate()).as("at least as slow as the abandoned call ran").isEqualTo(500_000_000.0);
+    assertThat(slow.abandon()).as("once").isFalse();
+    assertThat(slow.success()).isFalse();
+    slow.close(); // idempotent
+    assertThat(stats().inFlight()).isZero();
+
+    Lease quicker = lb.acquire();
+    ticker.advance(Duration.ofMillis(100));
+    assertThat(quicker.abandon()).isTrue();
+    assertThat(state.latencyEstimate()).as("a lower bound never lowers the estimate").isEqualTo(500_000_000.0);
+
+    Lease reported = lb.acquire();
+    reported.success();
+    assertThat(reported.abandon()).as("ignored after a report").isFalse();
+    reported.close();
+    assertThat(stats().inFlight()).isZero();
+  }
+
+  @Test
   void pick_doesNotCountInFlight() {
     lb.pick();
     assertThat(stats().inFlight()).isZero();

@@ -187,12 +187,15 @@ final class HedgedCall {
     }
   }
 
-  /** This attempt lost to the hedge: closed with no outcome; the hedge's response is the call's. */
+  /**
+   * This attempt lost to the hedge: abandoned (no outcome, and the time it ran a lower bound of its
+   * endpoint's latency); the hedge's response is the call's.
+   */
   private Response lost(Lease lease, @Nullable Response response) {
     if (response != null) {
       response.close();
     }
-    lease.close();
+    lease.abandon();
     return java.util.Objects.requireNonNull(hedgeResponse);
   }
 

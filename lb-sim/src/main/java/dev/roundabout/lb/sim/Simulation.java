@@ -578,16 +578,16 @@ public final class Simulation {
     }
 
     /**
-     * The other attempt of the call won: this one is abandoned, its lease closed with no outcome.
-     * A server that has not started it drops it (it sees the connection closed); one that has
-     * started it finishes the work, which is wasted.
+     * The other attempt of the call won: this one is abandoned ({@link Lease#abandon()}: no
+     * outcome, and a lower bound of its endpoint's latency). A server that has not started it drops
+     * it (it sees the connection closed); one that has started it finishes the work, which is wasted.
      */
     void abandon() {
       if (!over) {
         over = true;
         server.queue.remove(this);
         if (lease != null) {
-          lease.close();
+          lease.abandon();
         }
       }
     }
