@@ -6,6 +6,7 @@ import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.CallOutcome;
 import dev.roundabout.lb.EndpointStats;
 import dev.roundabout.lb.health.EndpointHealth;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,14 +43,32 @@ final class EndpointMeters {
   private final Tags tags;
   private final TimerOptions timerOptions;
   private final List<Registered> registered = new ArrayList<>(); // under the metrics' lock
-  /** One timer per registry for each outcome; replaced, never changed in place. */
+  /** One timer per registry for each outcome; replaced, never changed in place (percentile options only). */
   private volatile EnumMap<CallOutcome, Timer[]> timers = noTimers();
+  /**
+   * Without percentile options: each outcome's count and total nanoseconds, which a
+   * {@code FunctionTimer} per registry reads on scrape; a call adds to two adders and nothing else.
+   */
+  private final boolean plain;
+  private final EnumMap<CallOutcome, Sums> sums = sums();
+
+  /** An outcome's calls and their total nanoseconds. */
+  private record Sums(LongAdder count, LongAdder totalNanos) {
+    long calls() {
+      return count.sum();
+    }
+
+    double nanos() {
+      return totalNanos.sum();
+    }
+  }
   private volatile @Nullable EndpointStats last;
 
   EndpointMeters(Endpoint endpoint, StatsView view, Tags balancerTags, TimerOptions timerOptions) {
     this.endpoint = endpoint;
     this.view = view;
     this.timerOptions = timerOptions;
+    this.plain = !timerOptions.needsTimer();
     String zone = endpoint.zone();
     Tags t = balancerTags.and("endpoint", endpoint.address());
     this.tags = zone == null ? t : t.and("zone", zone);
@@ -67,10 +87,21 @@ final class EndpointMeters {
         .register(registry));
     EnumMap<CallOutcome, Timer[]> next = new EnumMap<>(CallOutcome.class);
     for (CallOutcome outcome : CallOutcome.values()) {
+      String outcomeTag = outcome.name().toLowerCase(Locale.ROOT);
+      String description = "Calls on this endpoint by outcome, timed from acquire to the reported outcome";
+      if (plain) {
+        add(registry, FunctionTimer.builder(MeterNames.ENDPOINT_CALLS, requireNonNull(sums.get(outcome)),
+                Sums::calls, Sums::nanos, TimeUnit.NANOSECONDS)
+            .description(description)
+            .tags(tags)
+            .tag("outcome", outcomeTag)
+            .register(registry));
+        continue;
+      }
       Timer timer = timerOptions.applyTo(Timer.builder(MeterNames.ENDPOINT_CALLS))
-          .description("Calls on this endpoint by outcome, timed from acquire to the reported outcome")
+          .description(description)
           .tags(tags)
-          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+          .tag("outcome", outcomeTag)
           .register(registry);
       add(registry, timer);
       Timer[] current = requireNonNull(timers.get(outcome));
@@ -78,7 +109,9 @@ final class EndpointMeters {
       added[current.length] = timer;
       next.put(outcome, added);
     }
-    timers = next;
+    if (!plain) {
+      timers = next;
+    }
     add(registry, Gauge.builder(MeterNames.ENDPOINT_AVAILABLE, this, EndpointMeters::available)
         .description("1 while health offers this endpoint (available), 0 while it is ejected, its circuit is open,"
             + " it failed its health checks, is on trial or not checked yet")
@@ -108,9 +141,23 @@ final class EndpointMeters {
 
   /** Times one call in every registry; on the outcome path, allocates nothing. */
   void record(CallOutcome outcome, long durationNanos) {
+    if (plain) {
+      Sums s = requireNonNull(sums.get(outcome));
+      s.count().increment();
+      s.totalNanos().add(durationNanos);
+      return;
+    }
     for (Timer timer : requireNonNull(timers.get(outcome))) {
       timer.record(durationNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private static EnumMap<CallOutcome, Sums> sums() {
+    EnumMap<CallOutcome, Sums> sums = new EnumMap<>(CallOutcome.class);
+    for (CallOutcome outcome : CallOutcome.values()) {
+      sums.put(outcome, new Sums(new LongAdder(), new LongAdder()));
+    }
+    return sums;
   }
 
   private static EnumMap<CallOutcome, Timer[]> noTimers() {

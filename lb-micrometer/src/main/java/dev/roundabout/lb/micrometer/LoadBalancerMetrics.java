@@ -62,8 +62,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>per endpoint, tags {@code endpoint=host:port} and {@code zone} when the endpoint has one:
  *       {@code roundabout.lb.endpoint.in.flight} gauge; {@code roundabout.lb.endpoint.calls}
  *       timer, tag {@code outcome} = {@code success}, {@code failure} or {@code unreachable}
- *       ({@code roundabout_lb_endpoint_calls_seconds_count}, {@code _sum}, {@code _max}, and
- *       {@code _bucket} with {@link Builder#percentileHistogram}): every call whose lease reported
+ *       ({@code roundabout_lb_endpoint_calls_seconds_count} and {@code _sum}: by default a
+ *       function timer over two adders, the cheapest to record; with
+ *       {@link Builder#percentileHistogram} or {@link Builder#serviceLevelObjectives} a Micrometer
+ *       {@code Timer}, which adds {@code _max} and {@code _bucket}): every call whose lease reported
  *       an outcome, timed on the balancer's ticker from acquire to the report (call listener);
  *       {@code roundabout.lb.endpoint.available} gauge: 1 while health offers the endpoint
  *       ({@code available}), 0 while it is ejected, its circuit open, unhealthy, on trial or

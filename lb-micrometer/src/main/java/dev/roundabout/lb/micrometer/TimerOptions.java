@@ -10,6 +10,14 @@ record TimerOptions(boolean percentileHistogram, List<Duration> serviceLevelObje
     serviceLevelObjectives = List.copyOf(serviceLevelObjectives);
   }
 
+  /**
+   * Whether the call timers need Micrometer's {@code Timer} (buckets for percentiles or SLOs);
+   * without, a {@code FunctionTimer} over two adders counts and sums at a fraction of the cost.
+   */
+  boolean needsTimer() {
+    return percentileHistogram || !serviceLevelObjectives.isEmpty();
+  }
+
   Timer.Builder applyTo(Timer.Builder builder) {
     return builder
         .publishPercentileHistogram(percentileHistogram)

@@ -33,7 +33,7 @@ class WithoutOkHttpTest {
         try (Lease lease = lb.acquire()) {
           lease.success();
         }
-        if (registry.get("roundabout.lb.endpoint.calls").tags("outcome", "success").timer().count() != 1) {
+        if (registry.get("roundabout.lb.endpoint.calls").tags("outcome", "success").functionTimer().count() != 1) {
           throw new AssertionError("the call was not timed");
         }
       }
