@@ -1,9 +1,7 @@
 package dev.roundabout.lb;
 
 import static dev.roundabout.lb.internal.Preconditions.checkNotNull;
-import static dev.roundabout.lb.internal.Preconditions.quote;
 
-import dev.roundabout.lb.internal.ConfigValues;
 import dev.roundabout.lb.internal.DurationText;
 import dev.roundabout.lb.pick.BuiltinPickers;
 import org.jspecify.annotations.Nullable;
@@ -165,11 +163,6 @@ public final class Pickers {
     return ReportedLoadFactory.DEFAULT;
   }
 
-  /** The names {@link #named(String)} accepts, in the order its messages list them. */
-  private static final java.util.List<String> NAMES = java.util.List.of(
-      "roundRobin", "weightedRoundRobin", "random", "weightedRandom", "leastConnections", "powerOfTwoChoices",
-      "ringHash", "maglev", "rendezvous", "peakEwma", "adaptive", "reportedLoad");
-
   /**
    * The built-in picker that configuration text names: the name of one of the methods above,
    * optionally followed by options in parentheses that map to the factory's option methods, such
@@ -202,139 +195,7 @@ public final class Pickers {
    *     an option method refuses it (with that method's message)
    */
   public static PickerFactory named(String text) {
-    checkNotNull(text, "text");
-    String trimmed = text.trim();
-    int open = trimmed.indexOf('(');
-    String name = (open < 0 ? trimmed : trimmed.substring(0, open)).trim();
-    if (!NAMES.contains(name)) {
-      throw new IllegalArgumentException(
-          "picker: " + quote(name) + " (expected: one of " + String.join(", ", NAMES) + ")");
-    }
-    java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
-    if (open >= 0) {
-      if (!trimmed.endsWith(")")) {
-        throw new IllegalArgumentException(
-            "picker: " + quote(trimmed) + " (expected: " + name + " or " + name + "(key=value, ...))");
-      }
-      String inside = trimmed.substring(open + 1, trimmed.length() - 1).trim();
-      for (String option : inside.isEmpty() ? new String[0] : inside.split(",", -1)) {
-        int eq = option.indexOf('=');
-        if (eq < 0) {
-          throw new IllegalArgumentException(
-              name + " option: " + quote(option.trim()) + " (expected: key=value)");
-        }
-        String key = option.substring(0, eq).trim();
-        if (options.put(key, option.substring(eq + 1).trim()) != null) {
-          throw new IllegalArgumentException(name + " option: " + quote(key) + " (expected: each key once)");
-        }
-      }
-    }
-    return withOptions(name, options);
-  }
-
-  private static PickerFactory withOptions(String name, java.util.Map<String, String> options) {
-    switch (name) {
-      case "ringHash" -> {
-        checkKeys(name, options, "pointsPerWeight", "ringSize", "boundedLoad");
-        RingHashFactory factory = RingHashFactory.DEFAULT;
-        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
-          factory = switch (e.getKey()) {
-            case "pointsPerWeight" -> factory.pointsPerWeight(intValue(e));
-            case "ringSize" -> factory.ringSize(intValue(e));
-            default -> factory.boundedLoad(doubleValue(e));
-          };
-        }
-        return factory;
-      }
-      case "maglev" -> {
-        checkKeys(name, options, "tableSize", "boundedLoad");
-        MaglevFactory factory = MaglevFactory.DEFAULT;
-        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
-          factory = e.getKey().equals("tableSize") ? factory.tableSize(intValue(e)) : factory.boundedLoad(doubleValue(e));
-        }
-        return factory;
-      }
-      case "rendezvous" -> {
-        checkKeys(name, options, "boundedLoad");
-        RendezvousFactory factory = RendezvousFactory.DEFAULT;
-        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
-          factory = factory.boundedLoad(doubleValue(e));
-        }
-        return factory;
-      }
-      case "peakEwma" -> {
-        checkKeys(name, options, "decay");
-        PeakEwmaFactory factory = PeakEwmaFactory.DEFAULT;
-        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
-          factory = factory.decay(durationValue(e));
-        }
-        return factory;
-      }
-      case "adaptive" -> {
-        checkKeys(name, options, "decay", "failurePenalty", "candidates");
-        AdaptiveFactory factory = AdaptiveFactory.DEFAULT;
-        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
-          factory = switch (e.getKey()) {
-            case "decay" -> factory.decay(durationValue(e));
-            case "failurePenalty" -> factory.failurePenalty(durationValue(e));
-            default -> factory.candidates(intValue(e));
-          };
-        }
-        return factory;
-      }
-      case "reportedLoad" -> {
-        checkKeys(name, options, "blackoutPeriod", "weightExpirationPeriod", "weightUpdatePeriod",
-            "errorUtilizationPenalty");
-        ReportedLoadFactory factory = ReportedLoadFactory.DEFAULT;
-        for (java.util.Map.Entry<String, String> e : options.entrySet()) {
-          factory = switch (e.getKey()) {
-            case "blackoutPeriod" -> factory.blackoutPeriod(durationValue(e));
-            case "weightExpirationPeriod" -> factory.weightExpirationPeriod(durationValue(e));
-            case "weightUpdatePeriod" -> factory.weightUpdatePeriod(durationValue(e));
-            default -> factory.errorUtilizationPenalty(doubleValue(e));
-          };
-        }
-        return factory;
-      }
-      default -> {
-        checkKeys(name, options);
-        return simple(name);
-      }
-    }
-  }
-
-  private static PickerFactory simple(String name) {
-    return switch (name) {
-      case "roundRobin" -> roundRobin();
-      case "weightedRoundRobin" -> weightedRoundRobin();
-      case "random" -> random();
-      case "weightedRandom" -> weightedRandom();
-      case "leastConnections" -> leastConnections();
-      default -> powerOfTwoChoices();
-    };
-  }
-
-  /** Refuses a key not in {@code accepted}. */
-  private static void checkKeys(String name, java.util.Map<String, String> options, String... accepted) {
-    java.util.List<String> keys = java.util.List.of(accepted);
-    for (String key : options.keySet()) {
-      if (!keys.contains(key)) {
-        throw new IllegalArgumentException(name + " option: " + quote(key) + " (expected: "
-            + (keys.isEmpty() ? "no options" : String.join(", ", keys)) + ")");
-      }
-    }
-  }
-
-  private static int intValue(java.util.Map.Entry<String, String> option) {
-    return ConfigValues.wholeNumber(option.getKey(), option.getValue());
-  }
-
-  private static double doubleValue(java.util.Map.Entry<String, String> option) {
-    return ConfigValues.number(option.getKey(), option.getValue());
-  }
-
-  private static java.time.Duration durationValue(java.util.Map.Entry<String, String> option) {
-    return ConfigValues.duration(option.getKey(), option.getValue(), "500ms, 10s, 2m or PT10S");
+    return PickerText.parse(checkNotNull(text, "text"));
   }
 
   /** {@link #peakEwma()} with options. Immutable; each option returns a new factory. */
