@@ -155,11 +155,8 @@ public final class Lease implements AutoCloseable {
       return false;
     }
     long now = balancer.ticker().read();
-    endpointState.released(startNanos);
     endpointState.observeAtLeast(now - startNanos, now);
-    if (trial) {
-      balancer.health().releaseTrial(endpoint); // a trial call that ended without an outcome
-    }
+    release(true);
     return true;
   }
 
@@ -175,9 +172,14 @@ public final class Lease implements AutoCloseable {
         return;
       }
     } while (!STATE.compareAndSet(this, current, CLOSED));
+    release(current == OPEN);
+  }
+
+  /** The call no longer counts as in flight; a trial call that ended {@code withoutOutcome} frees its slot. */
+  private void release(boolean withoutOutcome) {
     endpointState.released(startNanos);
-    if (trial && current == OPEN) {
-      balancer.health().releaseTrial(endpoint); // a trial call that ended without an outcome
+    if (trial && withoutOutcome) {
+      balancer.health().releaseTrial(endpoint);
     }
   }
 

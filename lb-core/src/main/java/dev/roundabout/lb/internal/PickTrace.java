@@ -63,6 +63,16 @@ public final class PickTrace {
     rule("the only endpoint");
   }
 
+  /**
+   * The picker chose the endpoint at {@code index} by {@code rule} without scoring candidates (a
+   * rotation, a draw): records both, and returns {@code index}.
+   */
+  public int chose(int index, String rule) {
+    candidate(index, Double.NaN);
+    rule(rule);
+    return index;
+  }
+
   /** The rule that chose, for a person: a constant such as {@code "the lower load of two random candidates"}. */
   public void rule(String rule) {
     this.rule = rule;

@@ -65,10 +65,8 @@ final class ReportedLoadPicker implements RefreshingPicker, Rotation.Rotating, P
 
   @Override
   public int pick(PickContext context, PickTrace trace) {
-    int index = schedule.pick(context);
-    trace.candidate(index, Double.NaN);
-    trace.rule("the owner of the next point of the rotation weighted by the load endpoints report");
-    return index;
+    return trace.chose(schedule.pick(context),
+        "the owner of the next point of the rotation weighted by the load endpoints report");
   }
 
   @Override

@@ -34,10 +34,7 @@ final class WeightedRandomPicker implements PickTrace.Explaining {
 
   @Override
   public int pick(PickContext context, PickTrace trace) {
-    int index = pick(context);
-    trace.candidate(index, Double.NaN);
-    trace.rule("a random draw in proportion to weight");
-    return index;
+    return trace.chose(pick(context), "a random draw in proportion to weight");
   }
 
   @Override

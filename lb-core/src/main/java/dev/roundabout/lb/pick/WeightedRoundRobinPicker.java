@@ -111,10 +111,7 @@ final class WeightedRoundRobinPicker implements Rotation.Rotating, PickTrace.Exp
 
   @Override
   public int pick(PickContext context, PickTrace trace) {
-    int index = pick(context);
-    trace.candidate(index, Double.NaN);
-    trace.rule("the owner of the next point of the weighted rotation");
-    return index;
+    return trace.chose(pick(context), "the owner of the next point of the weighted rotation");
   }
 
   @Override
