@@ -115,6 +115,11 @@ final class EndpointState {
     return inFlight;
   }
 
+  /** The calls that ended in a success or a failure. */
+  long callsEnded() {
+    return successes.get() + failures.get();
+  }
+
   void acquired(long startNanos) {
     STARTS.getAndAdd(this, startNanos);
     IN_FLIGHT.getAndAdd(this, 1);

@@ -25,6 +25,10 @@ final class PickerText {
     String trimmed = text.trim();
     int open = trimmed.indexOf('(');
     String name = (open < 0 ? trimmed : trimmed.substring(0, open)).trim();
+    if (name.equals("prequal")) {
+      throw new IllegalArgumentException("picker: \"prequal\" (expected: one of " + String.join(", ", NAMES)
+          + "; prequal needs a LoadProbe: build it with Pickers.prequal(probe))");
+    }
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException(
           "picker: " + quote(name) + " (expected: one of " + String.join(", ", NAMES) + ")");

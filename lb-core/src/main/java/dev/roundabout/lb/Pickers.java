@@ -164,6 +164,33 @@ public final class Pickers {
   }
 
   /**
+   * Probing in the spirit of Prequal (Google, NSDI 2024): the balancer asks servers, through
+   * {@code probe}, how many requests they have in flight and how fast they answer, and picks by
+   * the hot-cold rule. It keeps a small pool of recent probe results (default 16); an endpoint is
+   * hot when its requests in flight, as probed plus the calls this balancer sent it since, are
+   * above the {@code hotQuantile} (default 0.8) of those in the pool. A pick takes, among the
+   * cold endpoints in the pool, the one with the lowest latency; when all are hot, the one with the
+   * fewest requests in flight; with no probe result yet, the lower load of two random candidates.
+   *
+   * <p>Probes go out on the balancer's update path at a rate tied to the call rate (default one
+   * per call, at most as many outstanding as the pool holds), to endpoints drawn at random;
+   * results older than {@code maxProbeAge} (default 1 s) leave the pool, and a probe not answered
+   * within {@code probeTimeout} (default 1 s) is forgotten. A pick reads the pool: O(pool size),
+   * lock-free, allocation-free. Configured endpoint weights are not read; slow start, panic and
+   * health work as with every picker. Not available by {@link #named(String)}: it needs a probe.
+   *
+   * <p>Choose it when servers can answer a cheap probe and many clients share them: every probe
+   * answer covers all of a server's traffic, where a client's own figures cover only its calls.
+   *
+   * @throws NullPointerException if {@code probe} is null
+   */
+  public static PrequalFactory prequal(LoadProbe probe) {
+    return new PrequalFactory(checkNotNull(probe, "probe"), PrequalFactory.DEFAULT_PROBES_PER_CALL,
+        PrequalFactory.DEFAULT_POOL_SIZE, PrequalFactory.DEFAULT_MAX_PROBE_AGE, PrequalFactory.DEFAULT_HOT_QUANTILE,
+        PrequalFactory.DEFAULT_PROBE_TIMEOUT);
+  }
+
+  /**
    * The built-in picker that configuration text names: the name of one of the methods above,
    * optionally followed by options in parentheses that map to the factory's option methods, such
    * as {@code maglev(tableSize=5003, boundedLoad=1.25)}. Names and keys are case-sensitive;
@@ -403,7 +430,7 @@ public final class Pickers {
       return new ReportedLoadFactory(blackout, expiration, update, penalty);
     }
 
-    private static java.time.Duration checkPeriod(
+    static java.time.Duration checkPeriod(
         java.time.Duration period, String name, java.time.Duration min, java.time.Duration max) {
       checkNotNull(period, name);
       if (period.compareTo(min) < 0 || period.compareTo(max) > 0) {
@@ -433,6 +460,124 @@ public final class Pickers {
     @Override
     public int hashCode() {
       return java.util.Objects.hash(blackout, expiration, update, penalty);
+    }
+  }
+
+  /** {@link #prequal(LoadProbe)} with options. Immutable; each option returns a new factory. */
+  public static final class PrequalFactory implements PickerFactory {
+    /** The default probes sent per call: 1. */
+    public static final double DEFAULT_PROBES_PER_CALL = 1.0;
+    /** The default number of probe results kept: 16. */
+    public static final int DEFAULT_POOL_SIZE = 16;
+    /** The default age at which a probe result leaves the pool: 1 second. */
+    public static final java.time.Duration DEFAULT_MAX_PROBE_AGE = java.time.Duration.ofSeconds(1);
+    /** The default quantile of requests in flight above which an endpoint is hot: 0.8. */
+    public static final double DEFAULT_HOT_QUANTILE = 0.8;
+    /** The default time a probe may take: 1 second. */
+    public static final java.time.Duration DEFAULT_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
+
+    private final LoadProbe probe;
+    private final double probesPerCall;
+    private final int poolSize;
+    private final java.time.Duration maxProbeAge;
+    private final double hotQuantile;
+    private final java.time.Duration probeTimeout;
+    private final PickerFactory delegate;
+
+    private PrequalFactory(LoadProbe probe, double probesPerCall, int poolSize, java.time.Duration maxProbeAge,
+        double hotQuantile, java.time.Duration probeTimeout) {
+      this.probe = probe;
+      this.probesPerCall = probesPerCall;
+      this.poolSize = poolSize;
+      this.maxProbeAge = maxProbeAge;
+      this.hotQuantile = hotQuantile;
+      this.probeTimeout = probeTimeout;
+      this.delegate = BuiltinPickers.prequal(
+          probe, probesPerCall, poolSize, maxProbeAge.toNanos(), hotQuantile, probeTimeout);
+    }
+
+    /**
+     * Sets how many probes go out per call on average, 0.01 to 16; default 1.
+     *
+     * @throws IllegalArgumentException if {@code probes} is out of range or NaN
+     */
+    public PrequalFactory probesPerCall(double probes) {
+      if (!(probes >= 0.01 && probes <= 16)) {
+        throw new IllegalArgumentException("probesPerCall: " + probes + " (expected: 0.01-16)");
+      }
+      return new PrequalFactory(probe, probes, poolSize, maxProbeAge, hotQuantile, probeTimeout);
+    }
+
+    /**
+     * Sets how many probe results the pool keeps (and how many probes may be outstanding), 2 to
+     * 128; default 16.
+     *
+     * @throws IllegalArgumentException if {@code size} is out of range
+     */
+    public PrequalFactory poolSize(int size) {
+      return new PrequalFactory(probe, probesPerCall,
+          dev.roundabout.lb.internal.Preconditions.checkInRange(size, 2, 128, "poolSize"), maxProbeAge,
+          hotQuantile, probeTimeout);
+    }
+
+    /**
+     * Sets the age at which a probe result leaves the pool, 1 ms to 1 hour; default 1 s.
+     *
+     * @throws IllegalArgumentException if {@code age} is out of range
+     */
+    public PrequalFactory maxProbeAge(java.time.Duration age) {
+      return new PrequalFactory(probe, probesPerCall, poolSize,
+          ReportedLoadFactory.checkPeriod(age, "maxProbeAge", java.time.Duration.ofMillis(1),
+              java.time.Duration.ofHours(1)),
+          hotQuantile, probeTimeout);
+    }
+
+    /**
+     * Sets the quantile of the pool's requests in flight above which an endpoint is hot, 0.5 to 1
+     * (1: never hot, the lowest latency always wins); default 0.8.
+     *
+     * @throws IllegalArgumentException if {@code quantile} is out of range or NaN
+     */
+    public PrequalFactory hotQuantile(double quantile) {
+      if (!(quantile >= 0.5 && quantile <= 1)) {
+        throw new IllegalArgumentException("hotQuantile: " + quantile + " (expected: 0.5-1)");
+      }
+      return new PrequalFactory(probe, probesPerCall, poolSize, maxProbeAge, quantile, probeTimeout);
+    }
+
+    /**
+     * Sets how long a probe may take before it is forgotten, 1 ms to 1 minute; default 1 s.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is out of range
+     */
+    public PrequalFactory probeTimeout(java.time.Duration timeout) {
+      return new PrequalFactory(probe, probesPerCall, poolSize, maxProbeAge, hotQuantile,
+          ReportedLoadFactory.checkPeriod(timeout, "probeTimeout", java.time.Duration.ofMillis(1),
+              java.time.Duration.ofMinutes(1)));
+    }
+
+    @Override
+    public Picker create(ReadyEndpoints ready) {
+      return delegate.create(checkNotNull(ready, "ready"));
+    }
+
+    @Override
+    public String toString() {
+      return "prequal(probe=" + probe + ", probesPerCall=" + probesPerCall + ", poolSize=" + poolSize
+          + ", maxProbeAge=" + DurationText.config(maxProbeAge) + ", hotQuantile=" + hotQuantile
+          + ", probeTimeout=" + DurationText.config(probeTimeout) + ")";
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof PrequalFactory f && probe.equals(f.probe) && Double.compare(probesPerCall, f.probesPerCall) == 0
+          && poolSize == f.poolSize && maxProbeAge.equals(f.maxProbeAge)
+          && Double.compare(hotQuantile, f.hotQuantile) == 0 && probeTimeout.equals(f.probeTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(probe, probesPerCall, poolSize, maxProbeAge, hotQuantile, probeTimeout);
     }
   }
 

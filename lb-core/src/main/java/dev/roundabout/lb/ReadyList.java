@@ -1,6 +1,7 @@
 package dev.roundabout.lb;
 
 import dev.roundabout.lb.internal.LatencyView;
+import dev.roundabout.lb.internal.ProbeView;
 import dev.roundabout.lb.internal.ReportView;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe once published. {@link #previous} is set only while the factory runs, then
  * cleared, so that pickers do not chain every earlier picker in memory.
  */
-final class ReadyList implements ReadyEndpoints, LatencyView, ReportView {
+final class ReadyList implements ReadyEndpoints, LatencyView, ReportView, ProbeView {
   private final String balancerName;
   final EndpointState[] states;
   final Endpoint[] endpoints;
@@ -144,6 +145,11 @@ final class ReadyList implements ReadyEndpoints, LatencyView, ReportView {
   @Override
   public double reportedWeight(int index, long now, long blackoutNanos, long expiryNanos, double errorPenalty) {
     return states[index].reportedLoad.weight(now, blackoutNanos, expiryNanos, errorPenalty);
+  }
+
+  @Override
+  public long callsEnded(int index) {
+    return states[index].callsEnded();
   }
 
   @Override

@@ -64,6 +64,25 @@ public final class BuiltinPickers {
     return ready -> new ReportedLoadPicker(reportAware(ready), blackoutNanos, expiryNanos, periodNanos, errorPenalty);
   }
 
+  /**
+   * See {@link PrequalPicker}. The list must be the balancer's own (it shows the calls that
+   * ended); options checked by the caller.
+   */
+  public static PickerFactory prequal(dev.roundabout.lb.LoadProbe probe, double probesPerCall, int poolSize,
+      long maxAgeNanos, double hotQuantile, java.time.Duration probeTimeout) {
+    PrequalPicker.Options options =
+        new PrequalPicker.Options(probe, probesPerCall, poolSize, maxAgeNanos, hotQuantile, probeTimeout);
+    return ready -> new PrequalPicker(probeAware(ready), options);
+  }
+
+  private static ReadyEndpoints probeAware(ReadyEndpoints ready) {
+    if (!(ready instanceof dev.roundabout.lb.internal.ProbeView)) {
+      throw new IllegalArgumentException("ready: " + ready
+          + " (expected: the ready list of a LoadBalancer, which counts each endpoint's calls)");
+    }
+    return ready;
+  }
+
   private static ReadyEndpoints reportAware(ReadyEndpoints ready) {
     if (!(ready instanceof dev.roundabout.lb.internal.ReportView)) {
       throw new IllegalArgumentException("ready: " + ready
