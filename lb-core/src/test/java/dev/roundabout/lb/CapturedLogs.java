@@ -22,12 +22,19 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class CapturedLogs {
   private static final List<String> lines = new ArrayList<>();
   private static boolean capturing;
+  private static String captured = LoadBalancer.DECISION_LOGGER;
 
   private CapturedLogs() {}
 
   /** Starts keeping the decision log's lines (at DEBUG), forgetting those kept before. */
   public static synchronized void capture() {
+    capture(LoadBalancer.DECISION_LOGGER);
+  }
+
+  /** Starts keeping the lines of the logger named {@code loggerName}, forgetting those kept before. */
+  public static synchronized void capture(String loggerName) {
     lines.clear();
+    captured = loggerName;
     capturing = true;
   }
 
@@ -42,7 +49,7 @@ public final class CapturedLogs {
   }
 
   private static synchronized boolean on(String name) {
-    return capturing && name.equals(LoadBalancer.DECISION_LOGGER);
+    return capturing && name.equals(captured);
   }
 
   private static synchronized void keep(String line) {

@@ -64,7 +64,6 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
   private final Map<String, Integer> indexes;
   // Update path only.
   private long lastCalls;
-  private final int[] scratch;
 
   PrequalPicker(ReadyEndpoints ready, Options options) {
     this.ready = ready;
@@ -78,7 +77,6 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     for (int i = 0; i < n; i++) {
       indexes.put(ready.endpoint(i).address(), i);
     }
-    this.scratch = new int[options.poolSize()];
     Picker previous = ready.previous();
     Pool inherited = previous instanceof PrequalPicker p && p.options.equals(options) ? p.pool : null;
     this.pool = inherited != null ? inherited : new Pool(options.poolSize());
@@ -154,7 +152,8 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
   @Override
   public long refresh(long now) {
     forgetTimedOut(now);
-    ageAndMeasure(now);
+    age(now);
+    measure();
     sendProbes(now);
     return TICK_NANOS;
   }
@@ -175,27 +174,38 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     }
   }
 
-  /** Drops the entries past their age and recomputes the hot threshold from the others. */
-  private void ageAndMeasure(long now) {
+  /** Drops the entries past their age. */
+  private void age(long now) {
     AtomicReferenceArray<Entry> slots = pool.slots;
+    for (int k = 0; k < slots.length(); k++) {
+      Entry e = slots.get(k);
+      if (e != null && now - e.receivedAt >= options.maxAgeNanos()) {
+        slots.compareAndSet(k, e, null);
+      }
+    }
+  }
+
+  /**
+   * Recomputes the hot threshold from the pool's entries for this list: on the update path and
+   * after each answer (off the pick path; it allocates a small array). Two threads measuring at
+   * once may publish either figure; the next measure corrects it.
+   */
+  private void measure() {
+    AtomicReferenceArray<Entry> slots = pool.slots;
+    int[] inFlight = new int[slots.length()];
     int count = 0;
     for (int k = 0; k < slots.length(); k++) {
       Entry e = slots.get(k);
-      if (e == null) {
-        continue;
-      }
-      if (now - e.receivedAt >= options.maxAgeNanos()) {
-        slots.compareAndSet(k, e, null);
-      } else if (e.owner == this) {
-        scratch[count++] = e.inFlight + Math.max(0, ready.inFlight(e.index) - e.localInFlight);
+      if (e != null && e.owner == this) {
+        inFlight[count++] = e.inFlight + Math.max(0, ready.inFlight(e.index) - e.localInFlight);
       }
     }
     if (count == 0 || options.hotQuantile() >= 1) {
       pool.hotThreshold = Integer.MAX_VALUE;
       return;
     }
-    Arrays.sort(scratch, 0, count);
-    pool.hotThreshold = scratch[(int) Math.floor(options.hotQuantile() * (count - 1))];
+    Arrays.sort(inFlight, 0, count);
+    pool.hotThreshold = inFlight[(int) Math.floor(options.hotQuantile() * (count - 1))];
   }
 
   /** Sends the probes the calls that ended since the last refresh are owed. */
@@ -268,6 +278,7 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     long now = current.ready.ticker().read();
     pool.insert(new Entry(current, index, p.endpoint.address(), load.requestsInFlight(), load.latencyNanos(), now,
         current.ready.inFlight(index)), now, options.maxAgeNanos());
+    current.measure();
   }
 
   /** Rewrites the pool's entries for this picker's list: new indexes, none for endpoints gone. */
