@@ -39,7 +39,7 @@ class DecisionLogTest {
   }
 
   static java.util.stream.Stream<Arguments> pickers() {
-    return PickerContractTest.pickers();
+    return PickerContractTest.behaviours();
   }
 
   private static List<Endpoint> endpoints(int n) {

@@ -54,6 +54,18 @@ class PickerContractTest {
         Arguments.of("rendezvous(boundedLoad=1.25)", Pickers.rendezvous().boundedLoad(1.25)));
   }
 
+  /**
+   * Every picker, {@code prequal} included: its probe answers at once, with figures that differ by
+   * endpoint.
+   */
+  static Stream<Arguments> behaviours() {
+    LoadProbe probe = (endpoint, timeout) -> java.util.concurrent.CompletableFuture.completedFuture(
+        ProbedLoad.ofNanos(endpoint.address().hashCode() & 3, 1_000_000L * (1 + (endpoint.address().hashCode() >>> 4 & 7))));
+    return Stream.concat(pickers(), Stream.of(
+        Arguments.of("prequal", Pickers.prequal(probe)),
+        Arguments.of("prequal(hotQuantile=0.5, poolSize=2)", Pickers.prequal(probe).hotQuantile(0.5).poolSize(2))));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("pickers")
   void factory_isNamedAfterItsPickersMethod(String name, PickerFactory factory) {
@@ -68,7 +80,7 @@ class PickerContractTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("pickers")
+  @MethodSource("behaviours")
   void emptyList_throwsNoAvailableEndpointNamingTheBalancer(String name, PickerFactory factory) {
     try (LoadBalancer lb = LoadBalancer.builder("contract").executor(Runnable::run).endpoints(List.of()).picker(factory).build()) {
       assertThatThrownBy(lb::pick)
@@ -81,7 +93,7 @@ class PickerContractTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("pickers")
+  @MethodSource("behaviours")
   void oneEndpoint_isAlwaysPicked(String name, PickerFactory factory) {
     Endpoint only = Endpoint.builder("10.0.0.1", 80).weight(7).build();
     try (LoadBalancer lb =
@@ -98,7 +110,7 @@ class PickerContractTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("pickers")
+  @MethodSource("behaviours")
   void mixedWeights_everyEndpointServes_andNoOtherIsReturned(String name, PickerFactory factory) {
     List<Endpoint> endpoints =
         List.of(
@@ -122,7 +134,7 @@ class PickerContractTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("pickers")
+  @MethodSource("behaviours")
   void listChangingUnderConcurrentPicks_neverThrowsNorStrays_andCountsReturnToZero(
       String name, PickerFactory factory) throws Exception {
     // The endpoints in both lists weigh the most, so that load-aware pickers, which favour weight
