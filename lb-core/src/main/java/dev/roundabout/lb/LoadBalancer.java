@@ -222,7 +222,7 @@ public final class LoadBalancer implements AutoCloseable {
     if (now - s.refreshAt < 0) {
       return s;
     }
-    updates.requestRefresh();
+    updates.requestDueRefresh();
     return snapshot;
   }
 

@@ -49,6 +49,10 @@ final class UpdatePath {
   private final SerialExecutor updates;
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private final Runnable refreshTask = this::refreshNow;
+  /** Whether a refresh must recompute readiness (a health change), not only refresh the picker. */
+  private volatile boolean readinessRequested;
+  /** When readiness is next due by time (slow start), {@link Snapshot#NEVER} for never; update path only. */
+  private long readinessDueAt = Snapshot.NEVER;
 
   // Confined to the update path.
   private final Map<String, EndpointState> states = new LinkedHashMap<>();
@@ -118,6 +122,18 @@ final class UpdatePath {
 
   /** Asks for a refresh on the executor; requests made while one is queued are merged. */
   void requestRefresh() {
+    readinessRequested = true;
+    if (refreshQueued.compareAndSet(false, true)) {
+      updates.execute(refreshTask);
+    }
+  }
+
+  /**
+   * Asks for the refresh the published snapshot says is due: readiness is recomputed only if its
+   * own due time has come or another request asked for it; otherwise only the picker refreshes
+   * (a probing picker's tick costs one snapshot, not a rebuild).
+   */
+  void requestDueRefresh() {
     if (refreshQueued.compareAndSet(false, true)) {
       updates.execute(refreshTask);
     }
@@ -250,7 +266,19 @@ final class UpdatePath {
   private void refreshNow() {
     checkInUpdatePath();
     refreshQueued.set(false);
-    if (!balancer.snapshot().closed && firstListApplied) {
+    boolean readiness = readinessRequested;
+    readinessRequested = false;
+    Snapshot current = balancer.snapshot();
+    if (!readiness && !current.closed && firstListApplied && current.picker instanceof RefreshingPicker refreshing) {
+      long now = ticker.read();
+      if (readinessDueAt == Snapshot.NEVER || now - readinessDueAt < 0) { // only the picker is due
+        long due = refreshing.refresh(now);
+        balancer.publish(current.withRefreshAt(nextRefreshAt(readinessDueAt, due, now)));
+        announcer.rethrowListenerError();
+        return;
+      }
+    }
+    if (!current.closed && firstListApplied) {
       boolean wasAvailable = balancer.snapshot().ready.size() > 0;
       if (rebuild(list, states.values().toArray(new EndpointState[0]), null)) {
         announceIfNoneLeft(wasAvailable);
@@ -296,7 +324,8 @@ final class UpdatePath {
           logger.error("Picker factory {} of '{}' failed; keeping the last endpoint list", pickerFactory, name, e);
           explainRefusal(endpoints.size(), e);
           if (!listChanged) { // a due refresh: try again in a while, not at every pick
-            balancer.publish(balancer.snapshot().withRefreshAt(now + REFUSED_REFRESH_BACKOFF_NANOS));
+            readinessDueAt = now + REFUSED_REFRESH_BACKOFF_NANOS;
+            balancer.publish(balancer.snapshot().withRefreshAt(readinessDueAt));
           }
           return false;
         } finally {
@@ -305,12 +334,9 @@ final class UpdatePath {
         lastPicker = picker;
       }
     }
+    readinessDueAt = refreshAt;
     if (picker instanceof RefreshingPicker refreshing) { // weights from live figures: recomputed here, never on a pick
-      long due = refreshing.refresh(now);
-      if (due != Long.MAX_VALUE && (refreshAt == Snapshot.NEVER || due < refreshAt - now)) {
-        refreshAt = now + Math.max(due, Readiness.MIN_REFRESH_NANOS);
-        refreshAt += refreshAt == Snapshot.NEVER ? 1 : 0; // the sentinel is reserved
-      }
+      refreshAt = nextRefreshAt(refreshAt, refreshing.refresh(now), now);
     }
     boolean wasPanic = current.panic;
     readiness.commit(allStates);
@@ -319,6 +345,19 @@ final class UpdatePath {
             readiness.unavailableMessage, refreshAt, false));
     announcer.readinessChanged(readiness, wasPanic, endpoints.size());
     return true;
+  }
+
+  /**
+   * The earlier of {@code readinessAt} (absolute, or {@link Snapshot#NEVER}) and a picker's refresh
+   * {@code due} nanoseconds after {@code now} ({@link Long#MAX_VALUE} for none), never sooner than
+   * the shortest refresh delay.
+   */
+  private static long nextRefreshAt(long readinessAt, long due, long now) {
+    if (due == Long.MAX_VALUE || (readinessAt != Snapshot.NEVER && due >= readinessAt - now)) {
+      return readinessAt;
+    }
+    long at = now + Math.max(due, Readiness.MIN_REFRESH_NANOS);
+    return at == Snapshot.NEVER ? at + 1 : at; // the sentinel is reserved
   }
 
   /**

@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PickBenchmark {
   @Param({
     "roundRobin", "weightedRoundRobin", "random", "weightedRandom", "leastConnections",
-    "powerOfTwoChoices", "ringHash", "maglev", "rendezvous", "reportedLoad(blackoutPeriod=0s)"
+    "powerOfTwoChoices", "ringHash", "maglev", "rendezvous", "reportedLoad(blackoutPeriod=0s)",
+    "prequal"
   })
   public String picker;
 

@@ -6,8 +6,12 @@ import dev.roundabout.lb.LoadBalancer;
 import dev.roundabout.lb.LoadReport;
 import dev.roundabout.lb.PickerFactory;
 import dev.roundabout.lb.Pickers;
+import dev.roundabout.lb.ProbedLoad;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The pools every benchmark shares, so that ours and the peers pick among the same endpoints. */
 public final class Pools {
@@ -30,13 +34,24 @@ public final class Pools {
    * {@code maglev(tableSize=5003)}.
    */
   public static PickerFactory picker(String name) {
+    if (name.equals("prequal")) {
+      return Pickers.prequal(Pools::probe).maxProbeAge(Duration.ofHours(1));
+    }
     return Pickers.named(name);
+  }
+
+  /** A probe answered at once: 0 to 7 requests in flight and 1 to 16 ms, by endpoint. */
+  private static CompletionStage<ProbedLoad> probe(Endpoint endpoint, Duration timeout) {
+    int h = endpoint.address().hashCode();
+    return CompletableFuture.completedFuture(ProbedLoad.ofNanos(h & 7, 1_000_000L * (1 + (h >>> 3 & 15))));
   }
 
   /**
    * A balancer over {@code count} endpoints with the picker {@code name}. For the load-report
    * picker, every endpoint has reported its load once (utilisations from 0.2 to 0.8, so that the
-   * weights differ); the weights count from its first recomputation, a second later.
+   * weights differ); the weights count from its first recomputation, a second later. For
+   * {@code prequal} (whose probes answer at once and whose results do not age), calls have ended
+   * and the probes they paid for have filled the pool before this returns.
    */
   public static LoadBalancer balancer(String name, int count) {
     LoadBalancer lb = LoadBalancer.builder("bench").endpoints(endpoints(count)).picker(picker(name)).build();
@@ -46,6 +61,15 @@ public final class Pools {
           lease.loadReport(LoadReport.of(0.2 + 0.1 * (i % 7), 100, 0));
           lease.success();
         }
+      }
+    }
+    if (name.equals("prequal")) {
+      long until = System.nanoTime() + 200_000_000L;
+      while (System.nanoTime() < until) { // calls end, and the picks after each 10 ms tick send probes
+        try (Lease lease = lb.acquire()) {
+          lease.success();
+        }
+        Thread.onSpinWait();
       }
     }
     return lb;
