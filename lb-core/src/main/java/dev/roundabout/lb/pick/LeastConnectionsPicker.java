@@ -57,7 +57,7 @@ final class LeastConnectionsPicker implements PickTrace.Explaining {
     int best = -1;
     int bestLoad = 0;
     int bestWeight = 1;
-    int idle = -1; // among endpoints with no call in flight, one drawn in proportion to weight
+    int idle = -1; // while ramping: among endpoints with no call in flight, one drawn in proportion to weight
     long idleWeights = 0;
     int i = start;
     for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
@@ -76,8 +76,8 @@ final class LeastConnectionsPicker implements PickTrace.Explaining {
       }
       if (inFlight == 0 && !uniform) {
         idleWeights += weights[i];
-        if (random.nextLong(idleWeights) < weights[i]) {
-          idle = i;
+        if (ramping && random.nextLong(idleWeights) < weights[i]) {
+          idle = i; // the admitted set is known only in this pass: a draw per idle endpoint
         }
       }
     }
@@ -89,12 +89,38 @@ final class LeastConnectionsPicker implements PickTrace.Explaining {
     }
     // When the lightest endpoint is idle, weights bias the choice among the idle ones instead of
     // deciding it: every client with no call in flight would otherwise pick the heaviest endpoint.
-    if (bestLoad == 1 && idle >= 0) {
-      if (trace != null) {
-        trace.rule("an idle endpoint drawn in proportion to weight");
+    if (bestLoad == 1 && idleWeights > 0) {
+      if (!ramping) {
+        idle = idleDrawnByWeight(start, random.nextLong(idleWeights), best);
       }
-      return idle;
+      if (idle >= 0) {
+        if (trace != null) {
+          trace.rule("an idle endpoint drawn in proportion to weight");
+        }
+        return idle;
+      }
     }
     return best;
+  }
+
+  /**
+   * The idle endpoint at weight offset {@code draw} among the idle endpoints, walked from
+   * {@code start} as the scan walked them: one draw for the whole pool instead of one per idle
+   * endpoint. A count that changed since the scan can leave the draw past the last idle endpoint:
+   * then {@code fallback}, the scan's choice.
+   */
+  private int idleDrawnByWeight(int start, long draw, int fallback) {
+    int n = weights.length;
+    long left = draw;
+    int i = start;
+    for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+      if (ready.inFlight(i) == 0) {
+        left -= weights[i];
+        if (left < 0) {
+          return i;
+        }
+      }
+    }
+    return fallback;
   }
 }

@@ -69,6 +69,27 @@ class LoadAwarePickersTest {
   }
 
   @Test
+  void leastConnections_drawsAmongIdleEndpointsInProportionToWeight_skippingBusyOnes() {
+    long seed = 11;
+    List<Endpoint> endpoints = weighted(1, 2, 3, 4);
+    try (LoadBalancer lb = balancer(Pickers.leastConnections(), endpoints, seed)) {
+      int[] idle = counts(pickIndexes(lb, endpoints, 100_000), 4);
+      for (int i = 0; i < 4; i++) {
+        assertThat(idle[i]).as("seed %d, counts %s", seed, Arrays.toString(idle)).isBetween(
+            10_000 * (i + 1) - 800, 10_000 * (i + 1) + 800);
+      }
+      List<Lease> onD = holdOn(lb, endpoints.get(3), 1); // d busy: a, b, c share by 1, 2, 3
+      int[] counts = counts(pickIndexes(lb, endpoints, 60_000), 4);
+      assertThat(counts[3]).isZero();
+      for (int i = 0; i < 3; i++) {
+        assertThat(counts[i]).as("seed %d, counts %s", seed, Arrays.toString(counts)).isBetween(
+            10_000 * (i + 1) - 800, 10_000 * (i + 1) + 800);
+      }
+      onD.forEach(Lease::close);
+    }
+  }
+
+  @Test
   void powerOfTwoChoices_neverPicksTheLoadedEndpoint_whenItAlwaysMeetsAnIdleOne() {
     List<Endpoint> endpoints = weighted(1, 1);
     try (LoadBalancer lb = balancer(Pickers.powerOfTwoChoices(), endpoints, 2)) {
