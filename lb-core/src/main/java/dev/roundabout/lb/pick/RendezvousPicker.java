@@ -29,6 +29,12 @@ final class RendezvousPicker implements PickTrace.Explaining {
   private final ReadyEndpoints ready;
   private final long[] seeds;
   private final double @Nullable [] inverseWeights; // null when all weights are equal: raw hashes rank
+  // With unequal weights, the endpoints grouped by weight: within a group the highest hash has the
+  // highest score, so the top pick takes one logarithm per group rather than one per endpoint.
+  private final int[] byWeight; // endpoint indexes, group after group
+  private final long[] byWeightSeeds; // their seeds, in the same order
+  private final int[] groupEnds; // one past each group's last position in byWeight
+  private final double[] groupInverseWeights;
   private final RandomGenerator random;
   private final @Nullable LoadBound bound;
 
@@ -42,11 +48,35 @@ final class RendezvousPicker implements PickTrace.Explaining {
     }
     if (equal) {
       this.inverseWeights = null;
+      this.byWeight = new int[0];
+      this.byWeightSeeds = new long[0];
+      this.groupEnds = new int[0];
+      this.groupInverseWeights = new double[0];
     } else {
       this.inverseWeights = new double[n];
       for (int i = 0; i < n; i++) {
         inverseWeights[i] = 1.0 / ready.weight(i);
       }
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.comparingInt(ready::weight));
+      this.byWeight = new int[n];
+      this.byWeightSeeds = new long[n];
+      int groups = 0;
+      int[] ends = new int[n];
+      double[] inverses = new double[n];
+      for (int k = 0; k < n; k++) {
+        byWeight[k] = order[k];
+        byWeightSeeds[k] = seeds[order[k]];
+        if (k + 1 == n || ready.weight(order[k + 1]) != ready.weight(order[k])) {
+          ends[groups] = k + 1;
+          inverses[groups++] = inverseWeights[order[k]];
+        }
+      }
+      this.groupEnds = java.util.Arrays.copyOf(ends, groups);
+      this.groupInverseWeights = java.util.Arrays.copyOf(inverses, groups);
     }
     this.random = ready.random();
     this.bound = LoadBound.of(ready, loadFactor);
@@ -110,9 +140,47 @@ final class RendezvousPicker implements PickTrace.Explaining {
    * One pass over the endpoints.
    */
   private int next(long key, int above, long total) {
-    return inverseWeights == null
-        ? nextByHash(key, above, total)
-        : nextByScore(key, above, total, inverseWeights);
+    if (inverseWeights == null) {
+      return nextByHash(key, above, total);
+    }
+    return above < 0 && total < 0 ? topByGroup(key) : nextByScore(key, above, total, inverseWeights);
+  }
+
+  /**
+   * The top-scoring endpoint for {@code key}, as {@code nextByScore(key, -1, -1, ...)} ranks them,
+   * with one logarithm per group of equal weight: within a group the score grows with the hash,
+   * so each group's highest hash (the larger address hash on a tie) is its only candidate.
+   */
+  private int topByGroup(long key) {
+    int best = -1;
+    double bestScore = 0;
+    int start = 0;
+    for (int g = 0; g < groupEnds.length; g++) {
+      int end = groupEnds[g];
+      int top = start;
+      long topHash = XxHash64.hashLong(key, byWeightSeeds[start]) >>> 12;
+      for (int k = start + 1; k < end; k++) {
+        long h = XxHash64.hashLong(key, byWeightSeeds[k]) >>> 12;
+        if (h > topHash || (h == topHash && Long.compareUnsigned(byWeightSeeds[top], byWeightSeeds[k]) < 0)) {
+          top = k;
+          topHash = h;
+        }
+      }
+      double s = Logarithm.lnUnit((topHash + 0.5) * 0x1.0p-52) * groupInverseWeights[g];
+      int i = byWeight[top];
+      if (best < 0 || bestScore < s || (bestScore == s && Long.compareUnsigned(seeds[best], seeds[i]) < 0)) {
+        best = i;
+        bestScore = s;
+      }
+      start = end;
+    }
+    return best;
+  }
+
+  /** The top-scoring endpoint for {@code key} from every endpoint's score; for tests. */
+  int topByEveryScore(long key) {
+    double[] w = inverseWeights;
+    return w == null ? nextByHash(key, -1, -1) : nextByScore(key, -1, -1, w);
   }
 
   private boolean hasRoom(int index, long total) {
