@@ -160,7 +160,7 @@ public final class LoadBalancer implements AutoCloseable {
     if (s.refreshAt != Snapshot.NEVER) {
       s = refreshIfDue(s, ticker.read());
     }
-    return s.ready.endpoints[choose(s, context)];
+    return s.endpoints[choose(s, context)];
   }
 
   /** {@link #acquire(PickContext)} with {@link PickContext#empty()}. */
@@ -189,7 +189,7 @@ public final class LoadBalancer implements AutoCloseable {
       }
     }
     int index = choose(s, context);
-    return open(s.ready.states[index], s.ready.endpoints[index], now, false);
+    return open(s.ready.states[index], s.endpoints[index], now, false);
   }
 
   private Lease open(EndpointState state, Endpoint endpoint, long now, boolean trial) {
@@ -354,7 +354,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   private int choose(Snapshot s, PickContext context) {
     checkNotNull(context, "context");
-    int size = s.ready.size();
+    int size = s.endpoints.length;
     if (size == 0) {
       throw s.unavailable();
     }
@@ -375,7 +375,7 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private int avoidIfAsked(Snapshot s, PickContext context, int index, int size) {
-    if (context.avoidsAny() && size > 1 && context.avoids(s.ready.endpoints[index].address())) {
+    if (context.avoidsAny() && size > 1 && context.avoids(s.endpoints[index].address())) {
       return avoid(s, context, index, size);
     }
     return index;
@@ -398,13 +398,13 @@ public final class LoadBalancer implements AutoCloseable {
   private int avoid(Snapshot s, PickContext context, int index, int size) {
     for (int attempt = 0; attempt < 2; attempt++) {
       int again = checkedPick(s, context, size);
-      if (!context.avoids(s.ready.endpoints[again].address())) {
+      if (!context.avoids(s.endpoints[again].address())) {
         return again;
       }
     }
     for (int k = 1; k < size; k++) {
       int next = (index + k) % size;
-      if (!context.avoids(s.ready.endpoints[next].address())) {
+      if (!context.avoids(s.endpoints[next].address())) {
         return next;
       }
     }

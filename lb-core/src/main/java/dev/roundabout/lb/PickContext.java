@@ -27,11 +27,13 @@ public final class PickContext {
   private final boolean hasKey;
   private final long keyHash;
   private final String[] avoided; // host:port of endpoints to avoid
+  private final boolean avoidsAny; // avoided is not empty: one field for the pick path to read
 
   private PickContext(boolean hasKey, long keyHash, String[] avoided) {
     this.hasKey = hasKey;
     this.keyHash = keyHash;
     this.avoided = avoided;
+    this.avoidsAny = avoided.length > 0;
   }
 
   /** Returns the shared context that carries nothing. */
@@ -112,7 +114,7 @@ public final class PickContext {
 
   /** Whether this context avoids some endpoint. */
   boolean avoidsAny() {
-    return avoided.length > 0;
+    return avoidsAny;
   }
 
   /** Whether this context carries a key. */

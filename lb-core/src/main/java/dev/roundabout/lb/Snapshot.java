@@ -27,6 +27,8 @@ final class Snapshot {
   private static final HealthReason[] NO_REASONS = new HealthReason[0];
 
   final ReadyList ready;
+  /** {@code ready}'s endpoints, one hop nearer for the pick path. */
+  final Endpoint[] endpoints;
   /** The picker of {@link #ready}; {@link #NO_PICKER} when it is empty (a pick checks that first). */
   final Picker picker;
   final EndpointState[] trials;
@@ -60,6 +62,7 @@ final class Snapshot {
       long refreshAt,
       boolean closed) {
     this.ready = ready;
+    this.endpoints = ready.endpoints;
     this.picker = picker;
     this.trials = trials;
     this.trialEndpoints = trialEndpoints;
