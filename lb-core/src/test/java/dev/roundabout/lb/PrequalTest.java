@@ -242,6 +242,39 @@ class PrequalTest {
   }
 
   @Test
+  void slowStart_holdsTheProbedBestBackToItsRamp() {
+    lb.close();
+    lb = LoadBalancer.builder("prequal").executor(Runnable::run).source(source).picker(Pickers.prequal(probe))
+        .ticker(ticker).random(new SplittableRandom(5)).slowStart(Duration.ofSeconds(100)).build();
+    source.update(List.of(A, B, C, D)); // D joins: it ramps from a tenth
+    endCalls(4);
+    tick();
+    assertThat(probe.open.keySet()).containsExactlyInAnyOrder(A, B, C, D);
+    probe.answer(A, 0, 50);
+    probe.answer(B, 0, 50);
+    probe.answer(C, 0, 50);
+    probe.answer(D, 0, 1);
+    int toD = 0;
+    for (int i = 0; i < 10_000; i++) {
+      toD += lb.pick().equals(D) ? 1 : 0;
+    }
+    // Admitted a tenth of the time; turned away, the fallback sends it a quarter of a tenth more.
+    assertThat(toD).isBetween(1_000, 1_450);
+    ticker.advance(Duration.ofSeconds(100));
+    source.update(List.of(A, B, C, D)); // unchanged: the ramp is over
+    endCalls(4);
+    tick();
+    for (Endpoint e : new ArrayList<>(probe.open.keySet())) {
+      probe.answer(e, 0, e.equals(D) ? 1 : 50);
+    }
+    toD = 0;
+    for (int i = 0; i < 1_000; i++) {
+      toD += lb.pick().equals(D) ? 1 : 0;
+    }
+    assertThat(toD).as("at full weight the probed best takes every pick").isEqualTo(1_000);
+  }
+
+  @Test
   void options_checkTheirValues() {
     PickerFactory f = Pickers.prequal(probe);
     assertThat(f.toString()).isEqualTo("prequal(probe=" + probe + ", probesPerCall=1.0, poolSize=16, maxProbeAge=1s,"
