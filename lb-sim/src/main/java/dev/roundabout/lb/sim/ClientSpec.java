@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
 public final class ClientSpec {
   /** The default most attempts of one call: 3, as the OkHttp interceptor's default. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** The default round trip of a load probe: 1 ms. */
+  public static final Duration DEFAULT_PROBE_ROUND_TRIP = Duration.ofMillis(1);
 
   private final int clients;
   private final double callsPerSecond;
@@ -24,9 +26,10 @@ public final class ClientSpec {
   private final int retryPercent;
   private final int minRetriesPerSecond;
   private final @Nullable HedgingPolicy hedging;
+  private final long probeRoundTripNanos;
 
   private ClientSpec(int clients, double callsPerSecond, int usersPerClient, long timeoutNanos, int maxAttempts,
-      int retryPercent, int minRetriesPerSecond, @Nullable HedgingPolicy hedging) {
+      int retryPercent, int minRetriesPerSecond, @Nullable HedgingPolicy hedging, long probeRoundTripNanos) {
     this.clients = clients;
     this.callsPerSecond = callsPerSecond;
     this.usersPerClient = usersPerClient;
@@ -35,6 +38,7 @@ public final class ClientSpec {
     this.retryPercent = retryPercent;
     this.minRetriesPerSecond = minRetriesPerSecond;
     this.hedging = hedging;
+    this.probeRoundTripNanos = probeRoundTripNanos;
   }
 
   /**
@@ -49,7 +53,8 @@ public final class ClientSpec {
     if (!(callsPerSecond > 0 && callsPerSecond < 1e9)) {
       throw new IllegalArgumentException("callsPerSecond: " + callsPerSecond + " (expected: more than 0, below 1e9)");
     }
-    return new ClientSpec(clients, callsPerSecond, 0, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10, null);
+    return new ClientSpec(clients, callsPerSecond, 0, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10, null,
+        DEFAULT_PROBE_ROUND_TRIP.toNanos());
   }
 
   /**
@@ -63,7 +68,8 @@ public final class ClientSpec {
     if (usersPerClient < 1 || usersPerClient > 10_000) {
       throw new IllegalArgumentException("usersPerClient: " + usersPerClient + " (expected: 1-10000)");
     }
-    return new ClientSpec(clients, 0, usersPerClient, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10, null);
+    return new ClientSpec(clients, 0, usersPerClient, 10_000_000_000L, DEFAULT_MAX_ATTEMPTS, 20, 10, null,
+        DEFAULT_PROBE_ROUND_TRIP.toNanos());
   }
 
   private static void checkClients(int clients) {
@@ -83,7 +89,7 @@ public final class ClientSpec {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: a positive duration)");
     }
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeout.toNanos(), maxAttempts, retryPercent,
-        minRetriesPerSecond, hedging);
+        minRetriesPerSecond, hedging, probeRoundTripNanos);
   }
 
   /**
@@ -96,14 +102,14 @@ public final class ClientSpec {
       throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: 1-10)");
     }
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, attempts, retryPercent,
-        minRetriesPerSecond, hedging);
+        minRetriesPerSecond, hedging, probeRoundTripNanos);
   }
 
   /** A retry budget of {@code percent} of recent calls plus {@code minPerSecond}, as {@code RetryBudget.of}. */
   public ClientSpec retryBudget(int percent, int minPerSecond) {
     dev.roundabout.lb.RetryBudget.of(percent, minPerSecond); // checks the values
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, percent, minPerSecond,
-        hedging);
+        hedging, probeRoundTripNanos);
   }
 
   /**
@@ -114,7 +120,35 @@ public final class ClientSpec {
   public ClientSpec hedging(HedgingPolicy policy) {
     Objects.requireNonNull(policy, "policy");
     return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, retryPercent,
-        minRetriesPerSecond, policy);
+        minRetriesPerSecond, policy, probeRoundTripNanos);
+  }
+
+  /**
+   * A load probe (of a picker that probes, such as {@code Pickers.prequal}) takes {@code roundTrip}
+   * from the client to the server and back: it reaches the server after half of it, when the
+   * server reads its figures, and its answer comes back after the other half (plus the server's
+   * extra latency, as every answer). Calls carry no network time of their own (a call's latency is
+   * the server's time, and its extra latency), so this time is a cost borne by probing only.
+   * Default {@link #DEFAULT_PROBE_ROUND_TRIP}.
+   *
+   * @throws IllegalArgumentException if {@code roundTrip} is negative or longer than 1 s
+   */
+  public ClientSpec probeRoundTrip(Duration roundTrip) {
+    Objects.requireNonNull(roundTrip, "roundTrip");
+    if (roundTrip.isNegative() || roundTrip.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("probeRoundTrip: " + roundTrip + " (expected: 0 to PT1S)");
+    }
+    return new ClientSpec(clients, callsPerSecond, usersPerClient, timeoutNanos, maxAttempts, retryPercent,
+        minRetriesPerSecond, hedging, roundTrip.toNanos());
+  }
+
+  /** The round trip of a load probe. */
+  public Duration probeRoundTrip() {
+    return Duration.ofNanos(probeRoundTripNanos);
+  }
+
+  long probeRoundTripNanos() {
+    return probeRoundTripNanos;
   }
 
   /** The hedging policy, null without hedging. */
@@ -153,6 +187,8 @@ public final class ClientSpec {
   public String toString() {
     return clients + (usersPerClient > 0 ? " closed-loop clients x " + usersPerClient + " users" : " clients at "
         + callsPerSecond + " calls/s") + ", timeout " + Duration.ofNanos(timeoutNanos) + ", " + maxAttempts + " attempts"
-        + (hedging == null ? "" : ", " + hedging);
+        + (hedging == null ? "" : ", " + hedging)
+        + (probeRoundTripNanos == DEFAULT_PROBE_ROUND_TRIP.toNanos() ? "" : ", probe round trip "
+            + Duration.ofNanos(probeRoundTripNanos));
   }
 }

@@ -26,6 +26,7 @@ public final class ReportFigures {
   private final double extraAttemptRate;
   private final HedgingStats hedging;
   private final double hedgeRate;
+  private final double probesPerCall;
   private final long durationNanos;
   private final double[][] latencyOverTime;
   private final double[][] serverShareOverTime;
@@ -42,6 +43,7 @@ public final class ReportFigures {
     this.extraAttemptRate = r.extraAttemptRate();
     this.hedging = r.hedging();
     this.hedgeRate = r.hedgeRate();
+    this.probesPerCall = r.probesPerCall();
     this.durationNanos = r.durationNanos();
     this.latencyOverTime = r.latencyOverTime(BUCKETS, QUANTILES);
     this.serverShareOverTime = r.serverShareOverTime(BUCKETS);
@@ -125,6 +127,11 @@ public final class ReportFigures {
   /** Hedges sent, as a share of calls. */
   public double hedgeRate() {
     return hedgeRate;
+  }
+
+  /** Load probes sent, per call (0 unless the policy probes). */
+  public double probesPerCall() {
+    return probesPerCall;
   }
 
   /** The run's arrival period, in nanoseconds. */

@@ -99,4 +99,12 @@ final class ReportFormat {
     }
     return sb.toString();
   }
+
+  /** Appends {@code lines} as a Markdown list, and a blank line after it. */
+  static void bullets(List<String> lines, StringBuilder md) {
+    for (String line : lines) {
+      md.append("- ").append(line).append('\n');
+    }
+    md.append('\n');
+  }
 }

@@ -29,6 +29,9 @@ final class ReportGoals {
     ratio(report, goals, "heterogeneous", "reportedLoad", 1.5);
     ratio(report, goals, "heterogeneous", "reportedLoad(blackoutPeriod=0s)", 1.5);
     fallback(report, goals, "stale-reports", "reportedLoad", 9, 215);
+    ratio(report, goals, "simplest", ReportProbing.PICKER, 1.35);
+    ratio(report, goals, "many-clients", ReportProbing.PICKER, 1.4);
+    probeTraffic(report, goals, ReportProbing.PICKER, 1.0);
     hedging(report, goals);
     return goals;
   }
@@ -116,6 +119,25 @@ final class ReportGoals {
     }
     goals.add(new Goal(policy + ", " + name + ": at least " + ReportFormat.percent(least, 2) + " of calls succeed",
         ReportFormat.percent(f.successRate(), 3), f.successRate() >= least));
+  }
+
+  /** At most {@code limit} probes per call in every scenario of the report; the highest is the figure. */
+  private static void probeTraffic(Report report, List<Goal> goals, String policy, double limit) {
+    ReportFigures highest = null;
+    String where = "";
+    for (Scenario s : report.scenarios()) {
+      ReportFigures f = figures(report, s, policy);
+      if (f != null && (highest == null || f.probesPerCall() > highest.probesPerCall())) {
+        highest = f;
+        where = s.name();
+      }
+    }
+    if (highest == null) {
+      return;
+    }
+    goals.add(new Goal(policy + ": probe traffic at most " + ReportFormat.number(limit) + " probe per call on average, "
+        + "in every scenario", String.format(Locale.ROOT, "at most %.2f (%s)", highest.probesPerCall(), where),
+        highest.probesPerCall() <= limit));
   }
 
   /**

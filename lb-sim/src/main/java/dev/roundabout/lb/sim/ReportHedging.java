@@ -74,10 +74,7 @@ final class ReportHedging {
           .append(" |\n");
     }
     md.append('\n');
-    for (String line : findings(rows)) {
-      md.append("- ").append(line).append('\n');
-    }
-    md.append('\n');
+    ReportFormat.bullets(findings(rows), md);
   }
 
   /** What the table shows, by fixed rules. */

@@ -24,6 +24,7 @@ final class ReportMarkdown {
     validation(report, md);
     goals(report, md);
     ReportHedging.markdown(report.hedging(), md);
+    ReportProbing.markdown(report, md);
     md.append("## Scenarios\n\n");
     List<String> links = new ArrayList<>();
     for (Scenario s : report.scenarios()) {
@@ -109,8 +110,8 @@ final class ReportMarkdown {
     }
     md.append("## Goals\n\n");
     md.append("What the pickers and hedging are held to, measured on this page's figures (p99 ratios against the "
-        + "better oracle's p99 in the same run; hedging against the same picker without it). A goal not met says so, "
-        + "with the figure.\n\n");
+        + "better oracle's p99 in the same run; hedging against the same picker without it; probe traffic as probes "
+        + "sent per call). A goal not met says so, with the figure.\n\n");
     md.append("| Goal | Measured | Met |\n|---|---|---|\n");
     for (ReportGoals.Goal goal : goals) {
       md.append("| ").append(goal.what()).append(" | ").append(goal.measured()).append(" | ")
@@ -134,10 +135,7 @@ final class ReportMarkdown {
     md.append("- Timeline: ").append(timeline.isEmpty() ? "nothing changes" : String.join("; ", timeline)).append("\n\n");
     table(figures, md);
     md.append('\n');
-    for (String line : ReportFindings.lines(figures)) {
-      md.append("- ").append(line).append('\n');
-    }
-    md.append('\n');
+    ReportFormat.bullets(ReportFindings.lines(figures), md);
     if (charts) {
       md.append("![p99 latency over time, ").append(scenario.name()).append("](").append(Report.CHART_DIRECTORY)
           .append('/').append(ReportCharts.latencyFile(scenario)).append(")\n\n");

@@ -87,6 +87,9 @@ final class ReportParameters {
     if (scenario.keyed()) {
       sb.append("; every call carries a random affinity key");
     }
+    if (!c.probeRoundTrip().equals(ClientSpec.DEFAULT_PROBE_ROUND_TRIP)) {
+      sb.append("; a load probe's round trip ").append(ReportFormat.duration(c.probeRoundTrip()));
+    }
     return sb.toString();
   }
 }

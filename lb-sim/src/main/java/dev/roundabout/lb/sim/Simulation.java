@@ -6,24 +6,30 @@ import dev.roundabout.lb.Hedger;
 import dev.roundabout.lb.HedgingPolicy;
 import dev.roundabout.lb.HedgingStats;
 import dev.roundabout.lb.Lease;
-import dev.roundabout.lb.LoadReport;
 import dev.roundabout.lb.LoadBalancer;
+import dev.roundabout.lb.LoadProbe;
+import dev.roundabout.lb.LoadReport;
 import dev.roundabout.lb.MutableEndpointSource;
 import dev.roundabout.lb.PickContext;
 import dev.roundabout.lb.PickerFactory;
+import dev.roundabout.lb.ProbedLoad;
 import dev.roundabout.lb.RetryBudget;
 import dev.roundabout.lb.RetryRules;
 import dev.roundabout.lb.RetryRules.Next;
 import dev.roundabout.lb.RetryRules.Outcome;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +68,8 @@ public final class Simulation {
   private final Client[] clients;
   /** The balancers hand back the endpoint objects the registry gave them: identity is enough. */
   private final IdentityHashMap<Endpoint, Server> byEndpoint = new IdentityHashMap<>();
+  /** A probe names its endpoint by address: any {@link Endpoint} of the same host and port reaches the server. */
+  private final HashMap<String, Server> byAddress = new HashMap<>();
   private final boolean[] present;
   private final CallLog log;
   private final Deadlines deadlines;
@@ -82,6 +90,7 @@ public final class Simulation {
           .weight(specs.get(i).weight()).build();
       servers[i] = new Server(i, specs.get(i), endpoint, root.split());
       byEndpoint.put(endpoint, servers[i]);
+      byAddress.put(endpoint.address(), servers[i]);
       present[i] = true;
     }
     this.log = new CallLog(servers.length);
@@ -117,13 +126,15 @@ public final class Simulation {
     clock.now = Math.max(clock.now, end);
     log.cutOpenCalls(clock.now);
     HedgingStats hedging = HedgingStats.NONE;
+    long probes = 0;
     for (Client client : clients) {
       client.close();
       if (client.hedger != null) {
         hedging = hedging.plus(client.hedger.stats());
       }
+      probes += client.probe.sent;
     }
-    return new SimulationResult(scenario, policy, seed, log, end, hedging);
+    return new SimulationResult(scenario, policy, seed, log, end, hedging, probes);
   }
 
   private List<Endpoint> presentEndpoints() {
@@ -163,6 +174,8 @@ public final class Simulation {
     /** What the server says of its own load; {@link #reporting} says whether its answers carry it. */
     final LoadWindow load;
     boolean reporting = true;
+    /** What the server answers a load probe for its recent latency. */
+    final RecentLatency latency = new RecentLatency();
 
     Server(int index, ServerSpec spec, Endpoint endpoint, SplittableRandom random) {
       this.index = index;
@@ -181,6 +194,7 @@ public final class Simulation {
     /** Answers {@code attempt} at once with an error (a 429, a fast failure), with the current report. */
     private void failAtOnce(Attempt attempt) {
       load.answered(clock.now, true);
+      latency.answered(clock.now - attempt.start);
       attempt.report = report();
       attempt.finishAt(clock.now, Outcome.FAILED);
     }
@@ -227,6 +241,7 @@ public final class Simulation {
       busy--;
       load.busy(clock.now, busy);
       load.answered(clock.now, outcome == Outcome.FAILED);
+      latency.answered(clock.now + extraLatency - attempt.start);
       attempt.report = report(); // it travels with the answer, extra latency included
       attempt.finishAt(clock.now + extraLatency, outcome);
       Attempt next = queue.poll();
@@ -264,6 +279,7 @@ public final class Simulation {
     final RetryBudget budget;
     final @Nullable Hedger hedger;
     final double ratePerNano;
+    final Probe probe = new Probe();
 
     Client(int index, SplittableRandom arrivals, SplittableRandom retries, SplittableRandom balancerRandom) {
       this.arrivals = arrivals;
@@ -274,7 +290,7 @@ public final class Simulation {
       HedgingPolicy hedging = spec.hedging();
       this.hedger = hedging == null || policy.isOracle() ? null : hedging.newHedger();
       this.ratePerNano = spec.callsPerSecond() / spec.clients() / 1e9;
-      PickerFactory factory = policy.pickerFactory();
+      PickerFactory factory = policy.pickerFactory(probe);
       if (factory == null) {
         this.lb = null;
         this.source = null;
@@ -692,6 +708,82 @@ public final class Simulation {
       call.finish(false, attempt.server.index);
     } else {
       call.finish(false, -1);
+    }
+  }
+
+  // ---------------------------------------------------------------- load probes
+
+  /**
+   * A client's {@link LoadProbe}: a probe crosses the network to the server of its endpoint in
+   * half the scenario's {@linkplain ClientSpec#probeRoundTrip probe round trip}; the server reads
+   * then the calls it holds (in service and queued) and its {@link RecentLatency}, and its answer
+   * comes back in the other half, later by the server's extra latency (as every answer). A server
+   * that refuses connections fails the probe with a {@link ConnectException} after the round
+   * trip; a black hole never answers (the picker's timeout forgets the probe). The stage completes
+   * in an event, on virtual time; a stage cancelled by the picker ignores its late answer.
+   */
+  private final class Probe implements LoadProbe {
+    /** Probes sent by this client. */
+    long sent;
+
+    @Override
+    public CompletionStage<ProbedLoad> probe(Endpoint endpoint, Duration timeout) {
+      sent++;
+      CompletableFuture<ProbedLoad> answer = new CompletableFuture<>();
+      Server server = byAddress.get(endpoint.address());
+      if (server == null) {
+        answer.completeExceptionally(new UnknownHostException(endpoint.address() + " (no such simulated server)"));
+        return answer;
+      }
+      long roundTrip = scenario.clients().probeRoundTripNanos();
+      events.schedule(new ProbeArrival(server, answer, roundTrip - roundTrip / 2), clock.now + roundTrip / 2);
+      return answer;
+    }
+  }
+
+  /** A probe reaches its server, which answers it (or does not). */
+  private final class ProbeArrival extends EventQueue.Event {
+    final Server server;
+    final CompletableFuture<ProbedLoad> answer;
+    final long wayBack;
+
+    ProbeArrival(Server server, CompletableFuture<ProbedLoad> answer, long wayBack) {
+      this.server = server;
+      this.answer = answer;
+      this.wayBack = wayBack;
+    }
+
+    @Override
+    void fire() {
+      if (answer.isDone() || server.blackHole) {
+        return; // cancelled on the way, or never answered
+      }
+      if (server.refusing) {
+        events.schedule(new ProbeAnswer(answer, null), clock.now + wayBack);
+        return;
+      }
+      ProbedLoad load = ProbedLoad.ofNanos(server.held(), server.latency.medianNanos());
+      events.schedule(new ProbeAnswer(answer, load), clock.now + wayBack + server.extraLatency);
+    }
+  }
+
+  /** A probe's answer (or its refusal, when {@link #load} is null) reaches the client. */
+  private static final class ProbeAnswer extends EventQueue.Event {
+    final CompletableFuture<ProbedLoad> answer;
+    final @Nullable ProbedLoad load;
+
+    ProbeAnswer(CompletableFuture<ProbedLoad> answer, @Nullable ProbedLoad load) {
+      this.answer = answer;
+      this.load = load;
+    }
+
+    @Override
+    void fire() {
+      if (load != null) {
+        answer.complete(load);
+      } else {
+        answer.completeExceptionally(new ConnectException("connection refused (simulated)"));
+      }
     }
   }
 

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * What a run measured: every call (start, latency, success, the server of its last attempt, its
- * attempts), what hedging did, and summaries of them. A call's latency runs from its arrival to its end, success or
+ * attempts), what hedging did, the load probes sent, and summaries of them. A call's latency runs from its arrival to its end, success or
  * failure (a timeout ends it at the deadline); percentiles are nearest-rank over every call.
  * Immutable once returned; not thread-safe to build.
  */
@@ -17,9 +17,12 @@ public final class SimulationResult {
   private final long durationNanos;
   private final long[] sortedLatencies;
   private final HedgingStats hedging;
+  private final long probes;
 
-  SimulationResult(Scenario scenario, Policy policy, long seed, CallLog log, long durationNanos, HedgingStats hedging) {
+  SimulationResult(Scenario scenario, Policy policy, long seed, CallLog log, long durationNanos, HedgingStats hedging,
+      long probes) {
     this.hedging = hedging;
+    this.probes = probes;
     this.scenario = scenario;
     this.policy = policy;
     this.seed = seed;
@@ -122,6 +125,16 @@ public final class SimulationResult {
   /** Hedges sent, as a share of calls (0.05: 5% extra load). */
   public double hedgeRate() {
     return log.size() == 0 ? 0 : hedging.sent() / (double) log.size();
+  }
+
+  /** The load probes the clients sent (0 unless the policy {@linkplain Policy#isProbing() probes}). */
+  public long probes() {
+    return probes;
+  }
+
+  /** Load probes sent, per call (1.0: as many probes as calls; 0 when there was no call). */
+  public double probesPerCall() {
+    return log.size() == 0 ? 0 : probes / (double) log.size();
   }
 
   /** When call {@code i} arrived, in nanoseconds from the start. */

@@ -61,7 +61,7 @@ class ReportCommandTest {
     assertUsageError("--pickers: \"fastest\" (expected: one of roundRobin, weightedRoundRobin, random, weightedRandom, "
         + "leastConnections, powerOfTwoChoices, ringHash, maglev, rendezvous, ringHash.boundedLoad(1.25), "
         + "maglev.boundedLoad(1.25), rendezvous.boundedLoad(1.25), peakEwma, adaptive, reportedLoad, "
-        + "reportedLoad(blackoutPeriod=0s))",
+        + "reportedLoad(blackoutPeriod=0s), prequal, prequal(maxProbeAge=50ms))",
         "--scenario", "simplest", "--pickers", "roundRobin,fastest");
   }
 
