@@ -166,28 +166,34 @@ public final class Pickers {
   /**
    * Probing in the spirit of Prequal (Google, NSDI 2024): the balancer asks servers, through
    * {@code probe}, how many requests they have in flight and how fast they answer, and picks by
-   * the hot-cold rule. It keeps a small pool of recent probe results (default 16); an endpoint is
+   * the hot-cold rule. It keeps a small pool of recent probe answers (default 16); an endpoint is
    * hot when its requests in flight, as probed plus the calls this balancer sent it since, are
    * above the {@code hotQuantile} (default 0.8) of those in the pool. A pick takes, among the
    * cold endpoints in the pool, the one with the lowest latency; when all are hot, the one with the
-   * fewest requests in flight; with no probe result yet, the lower load of two random candidates.
+   * fewest requests in flight. An answer decides {@code probeReuse} picks (default 1) and then
+   * leaves the pool, as Prequal's reuse budget. With fewer than two answers to compare, a pick
+   * takes the lower of two random endpoints' estimated requests in flight (each one's latest
+   * answer, however old, plus the calls sent since; its own count if it never answered).
    *
    * <p>Probes go out on the balancer's update path at a rate tied to the call rate (default one
-   * per call, at most as many outstanding as the pool holds), to endpoints drawn at random;
-   * results older than {@code maxProbeAge} (default 1 s) leave the pool, and a probe not answered
-   * within {@code probeTimeout} (default 1 s) is forgotten. A pick reads the pool: O(pool size),
-   * lock-free, allocation-free. Configured endpoint weights are not read; slow start, panic and
-   * health work as with every picker. Not available by {@link #named(String)}: it needs a probe.
+   * per call that ended, checked every 10 ms while calls come, at most as many outstanding as the
+   * pool holds), to endpoints drawn at random; answers older than {@code maxProbeAge} (default 1 s)
+   * leave the pool, and a probe not answered within {@code probeTimeout} (default 1 s) is
+   * forgotten and cancelled. A pick reads the pool: O(pool size), lock-free, allocation-free.
+   * Configured endpoint weights are not read; slow start, panic and health work as with every
+   * picker. Not available by {@link #named(String)}: it needs a probe.
    *
    * <p>Choose it when servers can answer a cheap probe and many clients share them: every probe
    * answer covers all of a server's traffic, where a client's own figures cover only its calls.
+   * lb-sim's figures (QUALITY.md) say how close it comes to the oracles, and where
+   * {@link #adaptive()} does better.
    *
    * @throws NullPointerException if {@code probe} is null
    */
   public static PrequalFactory prequal(LoadProbe probe) {
     return new PrequalFactory(checkNotNull(probe, "probe"), PrequalFactory.DEFAULT_PROBES_PER_CALL,
         PrequalFactory.DEFAULT_POOL_SIZE, PrequalFactory.DEFAULT_MAX_PROBE_AGE, PrequalFactory.DEFAULT_HOT_QUANTILE,
-        PrequalFactory.DEFAULT_PROBE_TIMEOUT);
+        PrequalFactory.DEFAULT_PROBE_TIMEOUT, PrequalFactory.DEFAULT_PROBE_REUSE);
   }
 
   /**
@@ -475,6 +481,8 @@ public final class Pickers {
     public static final double DEFAULT_HOT_QUANTILE = 0.8;
     /** The default time a probe may take: 1 second. */
     public static final java.time.Duration DEFAULT_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
+    /** The default number of picks one probe answer may decide: 1. */
+    public static final int DEFAULT_PROBE_REUSE = 1;
 
     private final LoadProbe probe;
     private final double probesPerCall;
@@ -482,18 +490,20 @@ public final class Pickers {
     private final java.time.Duration maxProbeAge;
     private final double hotQuantile;
     private final java.time.Duration probeTimeout;
+    private final int reuse;
     private final PickerFactory delegate;
 
     private PrequalFactory(LoadProbe probe, double probesPerCall, int poolSize, java.time.Duration maxProbeAge,
-        double hotQuantile, java.time.Duration probeTimeout) {
+        double hotQuantile, java.time.Duration probeTimeout, int reuse) {
       this.probe = probe;
       this.probesPerCall = probesPerCall;
       this.poolSize = poolSize;
       this.maxProbeAge = maxProbeAge;
       this.hotQuantile = hotQuantile;
       this.probeTimeout = probeTimeout;
+      this.reuse = reuse;
       this.delegate = BuiltinPickers.prequal(
-          probe, probesPerCall, poolSize, maxProbeAge.toNanos(), hotQuantile, probeTimeout);
+          probe, probesPerCall, poolSize, maxProbeAge.toNanos(), hotQuantile, probeTimeout, reuse);
     }
 
     /**
@@ -505,7 +515,7 @@ public final class Pickers {
       if (!(probes >= 0.01 && probes <= 16)) {
         throw new IllegalArgumentException("probesPerCall: " + probes + " (expected: 0.01-16)");
       }
-      return new PrequalFactory(probe, probes, poolSize, maxProbeAge, hotQuantile, probeTimeout);
+      return new PrequalFactory(probe, probes, poolSize, maxProbeAge, hotQuantile, probeTimeout, reuse);
     }
 
     /**
@@ -517,7 +527,7 @@ public final class Pickers {
     public PrequalFactory poolSize(int size) {
       return new PrequalFactory(probe, probesPerCall,
           dev.roundabout.lb.internal.Preconditions.checkInRange(size, 2, 128, "poolSize"), maxProbeAge,
-          hotQuantile, probeTimeout);
+          hotQuantile, probeTimeout, reuse);
     }
 
     /**
@@ -529,7 +539,7 @@ public final class Pickers {
       return new PrequalFactory(probe, probesPerCall, poolSize,
           ReportedLoadFactory.checkPeriod(age, "maxProbeAge", java.time.Duration.ofMillis(1),
               java.time.Duration.ofHours(1)),
-          hotQuantile, probeTimeout);
+          hotQuantile, probeTimeout, reuse);
     }
 
     /**
@@ -542,7 +552,7 @@ public final class Pickers {
       if (!(quantile >= 0.5 && quantile <= 1)) {
         throw new IllegalArgumentException("hotQuantile: " + quantile + " (expected: 0.5-1)");
       }
-      return new PrequalFactory(probe, probesPerCall, poolSize, maxProbeAge, quantile, probeTimeout);
+      return new PrequalFactory(probe, probesPerCall, poolSize, maxProbeAge, quantile, probeTimeout, reuse);
     }
 
     /**
@@ -553,7 +563,19 @@ public final class Pickers {
     public PrequalFactory probeTimeout(java.time.Duration timeout) {
       return new PrequalFactory(probe, probesPerCall, poolSize, maxProbeAge, hotQuantile,
           ReportedLoadFactory.checkPeriod(timeout, "probeTimeout", java.time.Duration.ofMillis(1),
-              java.time.Duration.ofMinutes(1)));
+              java.time.Duration.ofMinutes(1)), reuse);
+    }
+
+    /**
+     * Sets how many picks one probe answer may decide before it leaves the pool, 1 to 16;
+     * default 1. Above 1, a client sends several calls on one look at a server, which the other
+     * clients do not see.
+     *
+     * @throws IllegalArgumentException if {@code uses} is out of range
+     */
+    public PrequalFactory probeReuse(int uses) {
+      return new PrequalFactory(probe, probesPerCall, poolSize, maxProbeAge, hotQuantile, probeTimeout,
+          dev.roundabout.lb.internal.Preconditions.checkInRange(uses, 1, 16, "probeReuse"));
     }
 
     @Override
@@ -565,19 +587,20 @@ public final class Pickers {
     public String toString() {
       return "prequal(probe=" + probe + ", probesPerCall=" + probesPerCall + ", poolSize=" + poolSize
           + ", maxProbeAge=" + DurationText.config(maxProbeAge) + ", hotQuantile=" + hotQuantile
-          + ", probeTimeout=" + DurationText.config(probeTimeout) + ")";
+          + ", probeTimeout=" + DurationText.config(probeTimeout) + ", probeReuse=" + reuse + ")";
     }
 
     @Override
     public boolean equals(@Nullable Object o) {
       return o instanceof PrequalFactory f && probe.equals(f.probe) && Double.compare(probesPerCall, f.probesPerCall) == 0
           && poolSize == f.poolSize && maxProbeAge.equals(f.maxProbeAge)
-          && Double.compare(hotQuantile, f.hotQuantile) == 0 && probeTimeout.equals(f.probeTimeout);
+          && Double.compare(hotQuantile, f.hotQuantile) == 0 && probeTimeout.equals(f.probeTimeout)
+          && reuse == f.reuse;
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(probe, probesPerCall, poolSize, maxProbeAge, hotQuantile, probeTimeout);
+      return java.util.Objects.hash(probe, probesPerCall, poolSize, maxProbeAge, hotQuantile, probeTimeout, reuse);
     }
   }
 

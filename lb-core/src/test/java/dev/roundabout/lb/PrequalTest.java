@@ -29,7 +29,8 @@ class PrequalTest {
   private final ManualProbe probe = new ManualProbe();
   private final MutableEndpointSource source = EndpointSource.mutable(List.of(A, B, C));
   private final List<Lease> held = new ArrayList<>();
-  private LoadBalancer lb = build(Pickers.prequal(probe));
+  /** Answers that decide many picks, so that the rule can be read pick after pick. */
+  private LoadBalancer lb = build(Pickers.prequal(probe).probeReuse(16));
 
   private LoadBalancer build(PickerFactory factory) {
     return LoadBalancer.builder("prequal").executor(Runnable::run).source(source).picker(factory).ticker(ticker)
@@ -149,6 +150,29 @@ class PrequalTest {
   }
 
   @Test
+  void byDefault_anAnswerDecidesOnePick_andWithOneAnswerLeft_picksCompareEstimates() {
+    lb.close();
+    lb = build(Pickers.prequal(probe));
+    probed(0, 50, 0, 5, 0, 20);
+    assertThat(hold()).as("B's answer decides one pick").isEqualTo(B);
+    assertThat(hold()).as("then C's, the best left").isEqualTo(C);
+    // One answer left (A): too few to compare. Estimates: A 0 + 0, B 0 + 1, C 0 + 1.
+    assertThat(hold()).isEqualTo(A);
+  }
+
+  @Test
+  void withFewAnswers_theLatestOfEachEndpoint_keepsASlowQueueAway() {
+    lb.close();
+    lb = build(Pickers.prequal(probe));
+    probed(0, 5, 0, 5, 50, 900); // C has a long queue
+    lb.pick(); // spends A's answer
+    lb.pick(); // and B's: C's alone is left, too few to compare
+    for (int i = 0; i < 40; i++) {
+      assertThat(hold()).as("C estimated at 50 in flight").isNotEqualTo(C);
+    }
+  }
+
+  @Test
   void hotEndpoints_areAvoided_evenWhenFaster() {
     // Threshold: the 0.8 quantile of (2, 30, 3) is 3: B, with 30 in flight, is hot.
     probed(2, 40, 30, 1, 3, 20);
@@ -158,7 +182,7 @@ class PrequalTest {
   @Test
   void everyEndpointHot_takesTheFewestInFlight() {
     lb.close();
-    lb = build(Pickers.prequal(probe).hotQuantile(0.5));
+    lb = build(Pickers.prequal(probe).hotQuantile(0.5).probeReuse(16));
     // Threshold: the 0.5 quantile of (12, 9, 10) is 10: A is hot; one held call to each makes all hot.
     probed(12, 1, 9, 50, 10, 5);
     assertThat(hold()).isEqualTo(C); // cold: C (10, 5 ms) before B (9, 50 ms)
@@ -244,7 +268,8 @@ class PrequalTest {
   @Test
   void slowStart_holdsTheProbedBestBackToItsRamp() {
     lb.close();
-    lb = LoadBalancer.builder("prequal").executor(Runnable::run).source(source).picker(Pickers.prequal(probe))
+    lb = LoadBalancer.builder("prequal").executor(Runnable::run).source(source)
+        .picker(Pickers.prequal(probe).probeReuse(16))
         .ticker(ticker).random(new SplittableRandom(5)).slowStart(Duration.ofSeconds(100)).build();
     source.update(List.of(A, B, C, D)); // D joins: it ramps from a tenth
     endCalls(4);
@@ -255,11 +280,11 @@ class PrequalTest {
     probe.answer(C, 0, 50);
     probe.answer(D, 0, 1);
     int toD = 0;
-    for (int i = 0; i < 10_000; i++) {
+    for (int i = 0; i < 150; i++) { // fewer admitted picks than D's answer may decide (16)
       toD += lb.pick().equals(D) ? 1 : 0;
     }
-    // Admitted a tenth of the time; turned away, the fallback sends it a quarter of a tenth more.
-    assertThat(toD).isBetween(1_000, 1_450);
+    // Admitted a tenth of the time (15); turned away, the fallback sends it a quarter of a tenth more.
+    assertThat(toD).isBetween(8, 30);
     ticker.advance(Duration.ofSeconds(100));
     source.update(List.of(A, B, C, D)); // unchanged: the ramp is over
     endCalls(4);
@@ -268,17 +293,17 @@ class PrequalTest {
       probe.answer(e, 0, e.equals(D) ? 1 : 50);
     }
     toD = 0;
-    for (int i = 0; i < 1_000; i++) {
+    for (int i = 0; i < 16; i++) {
       toD += lb.pick().equals(D) ? 1 : 0;
     }
-    assertThat(toD).as("at full weight the probed best takes every pick").isEqualTo(1_000);
+    assertThat(toD).as("at full weight the probed best takes every pick its answer decides").isEqualTo(16);
   }
 
   @Test
   void options_checkTheirValues() {
     PickerFactory f = Pickers.prequal(probe);
     assertThat(f.toString()).isEqualTo("prequal(probe=" + probe + ", probesPerCall=1.0, poolSize=16, maxProbeAge=1s,"
-        + " hotQuantile=0.8, probeTimeout=1s)");
+        + " hotQuantile=0.8, probeTimeout=1s, probeReuse=1)");
     assertThat(Pickers.prequal(probe).poolSize(8)).isEqualTo(Pickers.prequal(probe).poolSize(8))
         .hasSameHashCodeAs(Pickers.prequal(probe).poolSize(8)).isNotEqualTo(f);
     assertThatThrownBy(() -> Pickers.prequal(probe).probesPerCall(0))
@@ -286,6 +311,7 @@ class PrequalTest {
     assertThatThrownBy(() -> Pickers.prequal(probe).probesPerCall(Double.NaN))
         .hasMessage("probesPerCall: NaN (expected: 0.01-16)");
     assertThatThrownBy(() -> Pickers.prequal(probe).poolSize(1)).hasMessage("poolSize: 1 (expected: 2-128)");
+    assertThatThrownBy(() -> Pickers.prequal(probe).probeReuse(0)).hasMessage("probeReuse: 0 (expected: 1-16)");
     assertThatThrownBy(() -> Pickers.prequal(probe).hotQuantile(0.4)).hasMessage("hotQuantile: 0.4 (expected: 0.5-1)");
     assertThatThrownBy(() -> Pickers.prequal(probe).maxProbeAge(Duration.ZERO))
         .hasMessage("maxProbeAge: PT0S (expected: PT0.001S to PT1H)");

@@ -69,9 +69,9 @@ public final class BuiltinPickers {
    * ended); options checked by the caller.
    */
   public static PickerFactory prequal(dev.roundabout.lb.LoadProbe probe, double probesPerCall, int poolSize,
-      long maxAgeNanos, double hotQuantile, java.time.Duration probeTimeout) {
+      long maxAgeNanos, double hotQuantile, java.time.Duration probeTimeout, int reuse) {
     PrequalPicker.Options options =
-        new PrequalPicker.Options(probe, probesPerCall, poolSize, maxAgeNanos, hotQuantile, probeTimeout);
+        new PrequalPicker.Options(probe, probesPerCall, poolSize, maxAgeNanos, hotQuantile, probeTimeout, reuse);
     return ready -> new PrequalPicker(probeAware(ready), options);
   }
 

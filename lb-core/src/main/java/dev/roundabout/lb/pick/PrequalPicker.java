@@ -29,18 +29,23 @@ import org.slf4j.LoggerFactory;
  * on the endpoint since the answer came (its own in-flight count now less what it was then), so
  * that a pool entry does not keep attracting calls after this client has loaded the endpoint.
  * The hot threshold is the {@code hotQuantile} of the pool's requests in flight, recomputed on the
- * update path; an endpoint above it is hot. A pick takes the cold entry of lowest latency (fewer
- * requests in flight on a tie), else the hot entry of fewest requests in flight (lower latency on
- * a tie); with no entry for the current list, or when slow start turns the chosen endpoint away,
- * it falls back to power of two choices.
+ * update path and after each answer; an endpoint above it is hot. A pick takes the cold entry of
+ * lowest latency (fewer requests in flight on a tie), else the hot entry of fewest requests in
+ * flight (lower latency on a tie), and spends one of the entry's uses ({@code probeReuse}); the
+ * last use takes it out of the pool. With fewer than {@value #MIN_CANDIDATES} entries for the
+ * current list, or when slow start turns the chosen endpoint away, it falls back to power of two
+ * choices on estimates: each endpoint's latest answer, kept whatever its age or uses, plus the
+ * calls started since (its own in-flight count when it never answered).
  *
  * <p>The update path ({@link #refresh}, due every {@value #TICK_NANOS} ns while calls come)
  * forgets probes that timed out, drops entries past their age, recomputes the threshold and sends
  * {@code probesPerCall} probes per call that ended since the last refresh, to endpoints drawn at
- * random that have no probe outstanding, at most one outstanding probe per pool slot. Answers are
- * written into the pool on the thread that completes the probe: the entry of the same endpoint,
- * else an empty or expired slot, else the oldest. Two answers written at once may both choose the
- * same slot, and one is lost: a probe result is a sample, and the next one replaces it.
+ * random that have no probe outstanding, at most one outstanding probe per pool slot. An entry
+ * past its age still counts until that refresh. Answers are written into the pool on the thread
+ * that completes the probe: over the entry of the same endpoint, else an empty or expired slot,
+ * else the oldest. Two answers written at once may both choose the same slot, and one is lost: a
+ * probe result is a sample, and the next one replaces it. Probes outstanding when the balancer
+ * closes are not cancelled by it: they end at their own timeout.
  *
  * <p>Pick: thread-safe, lock-free, allocation-free, O(pool size).
  */
@@ -48,16 +53,25 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
   private static final Logger logger = LoggerFactory.getLogger(PrequalPicker.class);
   /** How often, at most, the update path sends probes and ages the pool: 10 ms. */
   static final long TICK_NANOS = 10_000_000L;
+  /**
+   * The fewest probe results a pick compares: with one, the rule would send the call wherever the
+   * last probe happened to go.
+   */
+  static final int MIN_CANDIDATES = 2;
 
   /** The factory's options. */
-  record Options(
-      LoadProbe probe, double probesPerCall, int poolSize, long maxAgeNanos, double hotQuantile, Duration probeTimeout) {}
+  record Options(LoadProbe probe, double probesPerCall, int poolSize, long maxAgeNanos, double hotQuantile,
+      Duration probeTimeout, int reuse) {}
 
   private final ReadyEndpoints ready;
   private final ProbeView calls;
   private final Options options;
   private final Pool pool;
-  private final Picker fallback;
+  /**
+   * The latest answer of each endpoint of this list, spent or not, whatever its age: what the
+   * fallback compares when the pool has no result to use.
+   */
+  private final AtomicReferenceArray<Entry> latest;
   private final boolean ramping;
   private final RandomGenerator random;
   /** The ready index of each endpoint address, for answers (off the pick path). */
@@ -71,8 +85,8 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     this.options = options;
     this.random = ready.random();
     this.ramping = ready.ramping();
-    this.fallback = PowerOfTwoChoicesPicker.FACTORY.create(ready);
     int n = ready.size();
+    this.latest = new AtomicReferenceArray<>(n);
     this.indexes = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       indexes.put(ready.endpoint(i).address(), i);
@@ -81,23 +95,32 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     Pool inherited = previous instanceof PrequalPicker p && p.options.equals(options) ? p.pool : null;
     this.pool = inherited != null ? inherited : new Pool(options.poolSize());
     this.lastCalls = totalCallsEnded();
+    if (previous instanceof PrequalPicker p) {
+      for (int i = 0; i < p.latest.length(); i++) {
+        Entry e = p.latest.get(i);
+        Integer index = e == null ? null : indexes.get(e.address);
+        if (e != null && index != null) {
+          latest.set(index, e.movedTo(this, index));
+        }
+      }
+    }
     pool.current = this;
     remapPool();
   }
 
   @Override
   public int pick(PickContext context) {
-    return choose(context, null);
+    return choose(null);
   }
 
   @Override
   public int pick(PickContext context, PickTrace trace) {
     trace.scoredBy("probed latency", true);
     trace.rule("the cold probed endpoint of lowest latency (hot: in flight above the pool's quantile)");
-    return choose(context, trace);
+    return choose(trace);
   }
 
-  private int choose(PickContext context, @Nullable PickTrace trace) {
+  private int choose(@Nullable PickTrace trace) {
     AtomicReferenceArray<Entry> slots = pool.slots;
     int threshold = pool.hotThreshold;
     int cold = -1;
@@ -106,13 +129,17 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     int hot = -1;
     long hotLatency = Long.MAX_VALUE;
     int hotInFlight = Integer.MAX_VALUE;
+    int coldSlot = -1;
+    int hotSlot = -1;
+    int usable = 0;
     for (int k = 0, m = slots.length(); k < m; k++) {
       Entry e = slots.getAcquire(k);
       if (e == null || e.owner != this) {
         continue;
       }
       int i = e.index;
-      int inFlight = e.inFlight + Math.max(0, ready.inFlight(i) - e.localInFlight);
+      usable++;
+      int inFlight = saturatedSum(e.inFlight, ready.inFlight(i) - e.localInFlight);
       long latency = e.latencyNanos;
       if (trace != null) {
         trace.candidate(i, (double) latency);
@@ -120,17 +147,27 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
       if (inFlight <= threshold) {
         if (latency < coldLatency || (latency == coldLatency && inFlight < coldInFlight)) {
           cold = i;
+          coldSlot = k;
           coldLatency = latency;
           coldInFlight = inFlight;
         }
       } else if (inFlight < hotInFlight || (inFlight == hotInFlight && latency < hotLatency)) {
         hot = i;
+        hotSlot = k;
         hotLatency = latency;
         hotInFlight = inFlight;
       }
     }
     int chosen = cold >= 0 ? cold : hot;
+    if (chosen >= 0 && usable < MIN_CANDIDATES) {
+      chosen = -1;
+    }
     if (chosen >= 0 && (!ramping || ready.admit(chosen))) {
+      int slot = cold >= 0 ? coldSlot : hotSlot;
+      Entry used = slots.get(slot);
+      if (used != null && used.spend()) {
+        slots.compareAndSet(slot, used, null); // its uses are spent: the next probe answer takes its place
+      }
       if (trace != null) {
         trace.rule(cold >= 0
             ? "the cold probed endpoint of lowest latency (in flight at most " + threshold + ")"
@@ -140,13 +177,51 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     }
     if (trace != null) {
       trace.rule(chosen < 0
-          ? "no probe result yet: the lower load of two random candidates"
-          : "slow start turned the probed choice away: the lower load of two random candidates");
-      if (fallback instanceof PickTrace.Explaining explaining) {
-        return explaining.pick(context, trace);
-      }
+          ? "no probe result to use: the lower estimated load of two random candidates"
+          : "slow start turned the probed choice away: the lower estimated load of two random candidates");
     }
-    return fallback.pick(context);
+    return fallback(trace);
+  }
+
+  /**
+   * Power of two choices on each candidate's estimated requests in flight: its latest answer,
+   * however old, plus the calls this balancer started on it since; its own in-flight count when it
+   * has never answered. Slow start as in power of two choices.
+   */
+  private int fallback(@Nullable PickTrace trace) {
+    int n = latest.length();
+    if (n == 1) {
+      return 0;
+    }
+    long draw = random.nextLong();
+    int a = (int) (((draw >>> 32) * n) >>> 32);
+    int b = (int) (((draw & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
+    if (b >= a) {
+      b++;
+    }
+    int loadA = estimate(a);
+    int loadB = estimate(b);
+    if (trace != null) {
+      trace.candidate(a, loadA);
+      trace.candidate(b, loadB);
+    }
+    int lighter = loadB < loadA ? b : a;
+    if (!ramping || ready.admit(lighter)) {
+      return lighter;
+    }
+    int other = lighter == a ? b : a;
+    return ready.admit(other) ? other : lighter;
+  }
+
+  private int estimate(int index) {
+    Entry e = latest.get(index);
+    int local = ready.inFlight(index);
+    return e == null ? local : saturatedSum(e.inFlight, local - e.localInFlight);
+  }
+
+  /** {@code probed} plus {@code delta} when positive, at most {@link Integer#MAX_VALUE}. */
+  private static int saturatedSum(int probed, int delta) {
+    return delta <= 0 ? probed : (int) Math.min(Integer.MAX_VALUE, (long) probed + delta);
   }
 
   @Override
@@ -197,7 +272,7 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     for (int k = 0; k < slots.length(); k++) {
       Entry e = slots.get(k);
       if (e != null && e.owner == this) {
-        inFlight[count++] = e.inFlight + Math.max(0, ready.inFlight(e.index) - e.localInFlight);
+        inFlight[count++] = saturatedSum(e.inFlight, ready.inFlight(e.index) - e.localInFlight);
       }
     }
     if (count == 0 || options.hotQuantile() >= 1) {
@@ -276,8 +351,10 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
       return; // the endpoint left the ready list
     }
     long now = current.ready.ticker().read();
-    pool.insert(new Entry(current, index, p.endpoint.address(), load.requestsInFlight(), load.latencyNanos(), now,
-        current.ready.inFlight(index)), now, options.maxAgeNanos());
+    Entry entry = new Entry(current, index, p.endpoint.address(), load.requestsInFlight(), load.latencyNanos(), now,
+        current.ready.inFlight(index), options.reuse());
+    current.latest.set(index, entry);
+    pool.insert(entry, now, options.maxAgeNanos());
     current.measure();
   }
 
@@ -344,29 +421,28 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
       return false;
     }
 
-    /** Writes {@code entry}: over the same endpoint's, else an empty or expired slot, else the oldest. */
+    /**
+     * Writes {@code entry}: over the same endpoint's entry, else into an empty or expired slot (or
+     * one of another list), else over the oldest.
+     */
     void insert(Entry entry, long now, long maxAgeNanos) {
-      int target = -1;
+      int free = -1;
       int oldest = 0;
       long oldestAt = Long.MAX_VALUE;
       for (int k = 0; k < slots.length(); k++) {
         Entry e = slots.get(k);
+        if (e != null && e.address.equals(entry.address)) {
+          slots.set(k, entry);
+          return;
+        }
         if (e == null || now - e.receivedAt >= maxAgeNanos || e.owner != entry.owner) {
-          if (target < 0) {
-            target = k;
-          }
-          continue;
-        }
-        if (e.address.equals(entry.address)) {
-          target = k;
-          break;
-        }
-        if (e.receivedAt < oldestAt) {
+          free = free < 0 ? k : free;
+        } else if (e.receivedAt < oldestAt) {
           oldestAt = e.receivedAt;
           oldest = k;
         }
       }
-      slots.set(target >= 0 ? target : oldest, entry);
+      slots.set(free >= 0 ? free : oldest, entry);
     }
 
     void warnOnce(String balancer, Endpoint endpoint, RuntimeException e) {
@@ -384,8 +460,10 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     }
   }
 
-  /** One probe result, for the list of {@link #owner}. Immutable. */
+  /** One probe result, for the list of {@link #owner}; immutable but for its uses left. */
   static final class Entry {
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Entry> USES =
+        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Entry.class, "usesLeft");
     final PrequalPicker owner;
     final int index;
     final String address;
@@ -395,9 +473,11 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     final long receivedAt;
     /** This balancer's own in-flight count on the endpoint when the answer came. */
     final int localInFlight;
+    /** Picks this result may still decide; it leaves the pool when they are spent. */
+    volatile int usesLeft;
 
     Entry(PrequalPicker owner, int index, String address, int inFlight, long latencyNanos, long receivedAt,
-        int localInFlight) {
+        int localInFlight, int uses) {
       this.owner = owner;
       this.index = index;
       this.address = address;
@@ -405,10 +485,16 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
       this.latencyNanos = latencyNanos;
       this.receivedAt = receivedAt;
       this.localInFlight = localInFlight;
+      this.usesLeft = uses;
+    }
+
+    /** Spends one use; true when it was the last. */
+    boolean spend() {
+      return USES.getAndDecrement(this) <= 1;
     }
 
     Entry movedTo(PrequalPicker picker, int newIndex) {
-      return new Entry(picker, newIndex, address, inFlight, latencyNanos, receivedAt, localInFlight);
+      return new Entry(picker, newIndex, address, inFlight, latencyNanos, receivedAt, localInFlight, usesLeft);
     }
   }
 
