@@ -44,8 +44,8 @@ public final class LoadProbeHandler implements HttpHandler {
       try {
         service.handle(exchange);
       } finally {
-        inFlight.decrementAndGet();
         answered(start, clock.getAsLong());
+        inFlight.decrementAndGet();  // after: none in flight, the latency counts them all
       }
     };
   }
