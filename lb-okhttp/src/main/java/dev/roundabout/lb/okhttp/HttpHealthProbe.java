@@ -1,26 +1,15 @@
 package dev.roundabout.lb.okhttp;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.health.HealthProbe;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.Dispatcher;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import okhttp3.Response;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP health check for {@code ActiveHealthChecker}: a GET of a path (default
@@ -48,31 +37,15 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
   /** The default path: {@code /healthz}. */
   public static final String DEFAULT_PATH = "/healthz";
 
-  private final OkHttpClient client;
-  private final boolean ownClient;
-  private final String path;
-  private final String scheme;
-  private final @Nullable String host;
+  private final ProbeTarget target;
 
-  private HttpHealthProbe(OkHttpClient client, boolean ownClient, String path, String scheme, @Nullable String host) {
-    this.client = client;
-    this.ownClient = ownClient;
-    this.path = path;
-    this.scheme = scheme;
-    this.host = host;
+  private HttpHealthProbe(ProbeTarget target) {
+    this.target = target;
   }
 
   /** A probe of {@code http://<endpoint>/healthz} with a client of its own. */
   public static HttpHealthProbe create() {
-    ThreadFactory threads = runnable -> {
-      Thread thread = new Thread(runnable, "roundabout-http-probe");
-      thread.setDaemon(true);
-      return thread;
-    };
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
-    OkHttpClient client = new OkHttpClient.Builder().dispatcher(new Dispatcher(executor)).build();
-    return new HttpHealthProbe(client, true, DEFAULT_PATH, "http", null);
+    return new HttpHealthProbe(ProbeTarget.ownClient("roundabout-http-probe", DEFAULT_PATH));
   }
 
   /**
@@ -81,14 +54,7 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
    * @throws IllegalArgumentException if {@code client} has a {@link LoadBalancingInterceptor}
    */
   public static HttpHealthProbe create(OkHttpClient client) {
-    requireNonNull(client, "client");
-    for (var interceptor : client.interceptors()) {
-      if (interceptor instanceof LoadBalancingInterceptor) {
-        throw new IllegalArgumentException(
-            "client: " + client + " (expected: a client without the LoadBalancingInterceptor)");
-      }
-    }
-    return new HttpHealthProbe(client, false, DEFAULT_PATH, "http", null);
+    return new HttpHealthProbe(ProbeTarget.givenClient(client, DEFAULT_PATH));
   }
 
   /**
@@ -98,12 +64,7 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
    * @throws IllegalArgumentException if {@code host} is not a host name
    */
   public HttpHealthProbe host(String host) {
-    requireNonNull(host, "host");
-    HttpUrl url = HttpUrl.parse("http://" + host + "/");
-    if (host.isBlank() || url == null || !url.host().equals(host.toLowerCase(java.util.Locale.ROOT))) {
-      throw new IllegalArgumentException("host: \"" + host + "\" (expected: a host name, without scheme or port)");
-    }
-    return new HttpHealthProbe(client, ownClient, path, scheme, url.host());
+    return new HttpHealthProbe(target.host(host));
   }
 
   /**
@@ -112,38 +73,18 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
    * @throws IllegalArgumentException if {@code path} does not start with {@code /}
    */
   public HttpHealthProbe path(String path) {
-    requireNonNull(path, "path");
-    if (!path.startsWith("/")) {
-      throw new IllegalArgumentException("path: \"" + path + "\" (expected: a path starting with /)");
-    }
-    return new HttpHealthProbe(client, ownClient, path, scheme, host);
+    return new HttpHealthProbe(target.path(path));
   }
 
   /** The probe over HTTPS (the client's TLS settings apply). */
   public HttpHealthProbe https() {
-    return new HttpHealthProbe(client, ownClient, path, "https", host);
+    return new HttpHealthProbe(target.https());
   }
 
   @Override
   public CompletionStage<Boolean> check(Endpoint endpoint, Duration timeout) {
-    OkHttpClient.Builder checking = client.newBuilder().callTimeout(timeout);
-    HttpUrl url;
-    if (host == null) {
-      url = HttpUrl.get(scheme + "://placeholder" + path).newBuilder().host(endpoint.host()).port(endpoint.port()).build();
-    } else {
-      EndpointRoute route = new EndpointRoute(host, endpoint, Map.of(), client.dns(), client.socketFactory());
-      checking.dns(route.dns).socketFactory(route.sockets);
-      url = HttpUrl.get(scheme + "://" + host + path);
-    }
-    Call call = checking.build().newCall(new Request.Builder().url(url).build());
-    CompletableFuture<Boolean> result =
-        new CompletableFuture<>() {
-          @Override
-          public boolean cancel(boolean mayInterruptIfRunning) {
-            call.cancel();
-            return super.cancel(mayInterruptIfRunning);
-          }
-        };
+    Call call = target.newCall(endpoint, timeout);
+    CompletableFuture<Boolean> result = ProbeTarget.cancelling(call);
     call.enqueue(
         new Callback() {
           @Override
@@ -170,14 +111,11 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
    */
   @Override
   public void close() {
-    if (ownClient) {
-      client.dispatcher().executorService().shutdown();
-      client.connectionPool().evictAll();
-    }
+    target.close();
   }
 
   @Override
   public String toString() {
-    return "HttpHealthProbe{" + scheme + (host == null ? "" : "://" + host) + " " + path + '}';
+    return "HttpHealthProbe{" + target + '}';
   }
 }

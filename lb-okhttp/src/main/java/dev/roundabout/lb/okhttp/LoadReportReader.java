@@ -3,8 +3,6 @@ package dev.roundabout.lb.okhttp;
 import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadReport;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import okhttp3.Response;
 import org.slf4j.Logger;
@@ -20,10 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LoadReportReader {
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancingInterceptor.class);
-  /** The most kinds of problem remembered; past it, problems are no longer logged. */
-  static final int MAX_KINDS = 64;
-
-  private final Set<String> logged = ConcurrentHashMap.newKeySet();
+  private final ProblemKinds logged = new ProblemKinds();
   private final Consumer<String> warn;
 
   LoadReportReader() {
@@ -50,19 +45,12 @@ final class LoadReportReader {
       report = EndpointLoadMetrics.parse(values.get(0));
     } catch (IllegalArgumentException e) {
       String reason = String.valueOf(e.getMessage());
-      if (logged.size() < MAX_KINDS && logged.add(kind(reason))) {
+      if (logged.first(reason)) {
         warn.accept("Ignored the " + EndpointLoadMetrics.HEADER + " header of an answer from "
             + lease.endpoint().address() + " for '" + service + "': " + reason + " (logged once for this kind of problem)");
       }
       return false;
     }
     return lease.loadReport(report);
-  }
-
-  /** A reason without its value: {@code cpu_utilization: "x" (expected: a decimal number)} gives the key and the expectation. */
-  static String kind(String reason) {
-    int colon = reason.indexOf(':');
-    int expected = reason.lastIndexOf("(expected");
-    return colon < 0 || expected < colon ? reason : reason.substring(0, colon) + reason.substring(expected);
   }
 }

@@ -74,10 +74,10 @@ class EndpointLoadMetricsTest {
 
   @Test
   void readerKinds_dropTheValue() {
-    assertThat(LoadReportReader.kind("cpu_utilization: \"high\" (expected: a decimal number)"))
+    assertThat(ProblemKinds.kind("cpu_utilization: \"high\" (expected: a decimal number)"))
         .isEqualTo("cpu_utilization(expected: a decimal number)")
-        .isEqualTo(LoadReportReader.kind("cpu_utilization: \"low\" (expected: a decimal number)"));
-    assertThat(LoadReportReader.kind("something odd")).isEqualTo("something odd");
+        .isEqualTo(ProblemKinds.kind("cpu_utilization: \"low\" (expected: a decimal number)"));
+    assertThat(ProblemKinds.kind("something odd")).isEqualTo("something odd");
   }
 
   private static void assertRefused(String value, String message) {
