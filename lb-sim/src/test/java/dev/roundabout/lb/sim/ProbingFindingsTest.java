@@ -21,16 +21,29 @@ class ProbingFindingsTest {
   }
 
   @Test
-  void equalServers_prequalWithYoungProbes_beatsRoundRobin_andTheDefaultsTenfold() {
+  void equalServers_prequal_beatsRoundRobinAndRandom_withOrWithoutYoungProbes() {
     Scenario simplest = Scenarios.simplest();
     double roundRobin = run(simplest, Policy.builtIn("roundRobin")).percentileMillis(0.99);
-    double defaults = run(simplest, PREQUAL).percentileMillis(0.99);
-    double young = run(simplest, YOUNG_PROBES).percentileMillis(0.99);
+    double random = run(simplest, Policy.builtIn("random")).percentileMillis(0.99);
+    for (Policy policy : List.of(PREQUAL, YOUNG_PROBES)) {
+      SimulationResult r = run(simplest, policy);
+      assertThat(r.successRate()).as("seed %d: %s", SEED, policy).isEqualTo(1.0);
+      assertThat(r.percentileMillis(0.99)).as("seed %d: %s, against roundRobin's %s ms and random's %s ms", SEED,
+          policy, roundRobin, random).isLessThan(Math.min(roundRobin, random));
+    }
+  }
 
-    assertThat(young).as("seed %d: p99 with probes of at most 50 ms, against roundRobin's %s ms", SEED, roundRobin)
-        .isLessThan(roundRobin);
-    assertThat(young).as("seed %d: against the defaults' (1 s probes) %s ms", SEED, defaults)
-        .isLessThan(defaults / 10);
+  @Test
+  void oneSlowServer_prequalLosesNoCall_whereRoundRobinLosesOneInTen() {
+    Scenario scenario = ReportTestSupport.shortened(Scenarios.oneSlowServer(0.1), Duration.ofSeconds(30));
+    SimulationResult roundRobin = run(scenario, Policy.builtIn("roundRobin"));
+    SimulationResult prequal = run(scenario, PREQUAL);
+
+    assertThat(roundRobin.successRate()).as("seed %d: roundRobin", SEED).isLessThan(0.95);
+    assertThat(prequal.successRate()).as("seed %d: prequal", SEED).isEqualTo(1.0);
+    long[] attempts = prequal.attemptsPerServer();
+    long total = java.util.Arrays.stream(attempts).sum();
+    assertThat(attempts[0] / (double) total).as("seed %d: the slow server's share of attempts", SEED).isLessThan(0.05);
   }
 
   @Test
