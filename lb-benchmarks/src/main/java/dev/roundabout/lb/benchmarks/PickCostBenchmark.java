@@ -71,6 +71,7 @@ public class PickCostBenchmark {
   public String picker;
 
   // floor and objects
+  boolean twoChoices;
   final AtomicInteger counter = new AtomicInteger();
   Endpoint[] array;
   AtomicIntegerArray loads;
@@ -159,6 +160,7 @@ public class PickCostBenchmark {
 
   @Setup
   public void setUp() {
+    twoChoices = picker.equals("powerOfTwoChoices");
     List<Endpoint> list = Pools.endpoints(endpoints).stream()
         .map(e -> Endpoint.of(e.host(), e.port())).toList(); // equal weights: the floors ignore weight
     array = list.toArray(new Endpoint[0]);
@@ -179,7 +181,7 @@ public class PickCostBenchmark {
   }
 
   private boolean p2c() {
-    return picker.equals("powerOfTwoChoices");
+    return twoChoices;
   }
 
   @Benchmark

@@ -4,6 +4,7 @@ import dev.roundabout.lb.Endpoint;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ChannelLogger;
+import io.grpc.ClientStreamTracer;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.EquivalentAddressGroup;
@@ -69,6 +70,8 @@ final class GrpcPeers {
         return new FixedArgsPicker(readyPicker(roundRobinProvider(), endpoints));
       case "grpcLeastRequest":
         return new FixedArgsPicker(readyPicker(new LeastRequestLoadBalancerProvider(), endpoints));
+      case "grpcLeastRequestTraced":
+        return new TracedPicker(readyPicker(new LeastRequestLoadBalancerProvider(), endpoints));
       case "grpcRingHash":
         return new RequestHashPicker(readyPicker(new RingHashLoadBalancerProvider(), endpoints));
       default:
@@ -105,6 +108,34 @@ final class GrpcPeers {
     @Override
     public Object pick(long keyHash, String key) {
       return picker.pickSubchannel(args);
+    }
+  }
+
+  /**
+   * least_request's pick with its accounting, the counterpart of a lease's acquire, success and
+   * close: the stream tracer its pick result carries is created (counting the call in flight, as
+   * the channel does when the stream starts) and closed with OK (counting it out). The stream's
+   * information is built once, as the pick arguments are.
+   */
+  private static final class TracedPicker implements PeerPicker {
+    private static final ClientStreamTracer.StreamInfo INFO =
+        ClientStreamTracer.StreamInfo.newBuilder().setCallOptions(CallOptions.DEFAULT).build();
+    private final SubchannelPicker picker;
+    private final PickSubchannelArgs args = newArgs(CallOptions.DEFAULT);
+
+    TracedPicker(SubchannelPicker picker) {
+      this.picker = picker;
+    }
+
+    @Override
+    public Object pick(long keyHash, String key) {
+      PickResult result = picker.pickSubchannel(args);
+      ClientStreamTracer.Factory factory = result.getStreamTracerFactory();
+      if (factory != null) {
+        ClientStreamTracer tracer = factory.newClientStreamTracer(INFO, NO_HEADERS);
+        tracer.streamClosed(Status.OK);
+      }
+      return result;
     }
   }
 

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PeerPickBenchmark {
   @Param({
     "armeriaRoundRobin", "armeriaWeightedRoundRobin", "armeriaSticky",
-    "grpcRoundRobin", "grpcLeastRequest", "grpcRingHash",
+    "grpcRoundRobin", "grpcLeastRequest", "grpcLeastRequestTraced", "grpcRingHash",
     "dubboRoundRobin", "dubboLeastActive", "dubboConsistentHash",
     "ribbonRoundRobin", "ribbonBestAvailable",
     "springRoundRobin"

@@ -24,6 +24,7 @@ final class Peers {
         return SpringCloudPeers.create(name, endpoints);
       case "grpcRoundRobin":
       case "grpcLeastRequest":
+      case "grpcLeastRequestTraced":
       case "grpcRingHash":
         return GrpcPeers.create(name, endpoints);
       default:
