@@ -29,4 +29,18 @@ final class Loads {
     }
     return true;
   }
+
+  /** The first of two distinct candidates among {@code n} from one 64-bit draw: its high half. */
+  static int firstOfTwo(long draw, int n) {
+    return (int) (((draw >>> 32) * n) >>> 32);
+  }
+
+  /**
+   * The second of two distinct candidates among {@code n} (at least 2) from the same draw: its low
+   * half, uniform over the {@code n - 1} endpoints other than {@code first}.
+   */
+  static int secondOfTwo(long draw, int n, int first) {
+    int b = (int) (((draw & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
+    return b >= first ? b + 1 : b;
+  }
 }

@@ -194,11 +194,8 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
       return 0;
     }
     long draw = random.nextLong();
-    int a = (int) (((draw >>> 32) * n) >>> 32);
-    int b = (int) (((draw & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
-    if (b >= a) {
-      b++;
-    }
+    int a = Loads.firstOfTwo(draw, n);
+    int b = Loads.secondOfTwo(draw, n, a);
     int loadA = estimate(a);
     int loadB = estimate(b);
     if (trace != null) {
