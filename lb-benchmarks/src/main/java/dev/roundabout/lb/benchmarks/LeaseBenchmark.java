@@ -1,5 +1,6 @@
 package dev.roundabout.lb.benchmarks;
 
+import dev.roundabout.lb.Endpoint;
 import dev.roundabout.lb.Lease;
 import dev.roundabout.lb.LoadBalancer;
 import java.util.concurrent.TimeUnit;
@@ -64,5 +65,21 @@ public class LeaseBenchmark {
     try (Lease lease = lb.acquire()) {
       return lease.success();
     }
+  }
+
+  /** A lease closed without an outcome: acquire and release alone, for what success adds. */
+  @Benchmark
+  @Threads(1)
+  public Endpoint acquireClose() {
+    try (Lease lease = lb.acquire()) {
+      return lease.endpoint();
+    }
+  }
+
+  /** A clock read, as acquire and success each make one. */
+  @Benchmark
+  @Threads(1)
+  public long clockRead() {
+    return System.nanoTime();
   }
 }
