@@ -123,9 +123,7 @@ final class UpdatePath {
   /** Asks for a refresh on the executor; requests made while one is queued are merged. */
   void requestRefresh() {
     readinessRequested = true;
-    if (refreshQueued.compareAndSet(false, true)) {
-      updates.execute(refreshTask);
-    }
+    requestDueRefresh();
   }
 
   /**

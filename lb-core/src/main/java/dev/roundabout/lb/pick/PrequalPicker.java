@@ -97,10 +97,9 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     this.lastCalls = totalCallsEnded();
     if (previous instanceof PrequalPicker p) {
       for (int i = 0; i < p.latest.length(); i++) {
-        Entry e = p.latest.get(i);
-        Integer index = e == null ? null : indexes.get(e.address);
-        if (e != null && index != null) {
-          latest.set(index, e.movedTo(this, index));
+        Entry moved = movedHere(p.latest.get(i));
+        if (moved != null) {
+          latest.set(moved.index, moved);
         }
       }
     }
@@ -139,7 +138,7 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
       }
       int i = e.index;
       usable++;
-      int inFlight = saturatedSum(e.inFlight, ready.inFlight(i) - e.localInFlight);
+      int inFlight = e.inFlightNow(ready);
       long latency = e.latencyNanos;
       if (trace != null) {
         trace.candidate(i, (double) latency);
@@ -212,13 +211,7 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
 
   private int estimate(int index) {
     Entry e = latest.get(index);
-    int local = ready.inFlight(index);
-    return e == null ? local : saturatedSum(e.inFlight, local - e.localInFlight);
-  }
-
-  /** {@code probed} plus {@code delta} when positive, at most {@link Integer#MAX_VALUE}. */
-  private static int saturatedSum(int probed, int delta) {
-    return delta <= 0 ? probed : (int) Math.min(Integer.MAX_VALUE, (long) probed + delta);
+    return e == null ? ready.inFlight(index) : e.inFlightNow(ready);
   }
 
   @Override
@@ -269,7 +262,7 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     for (int k = 0; k < slots.length(); k++) {
       Entry e = slots.get(k);
       if (e != null && e.owner == this) {
-        inFlight[count++] = saturatedSum(e.inFlight, ready.inFlight(e.index) - e.localInFlight);
+        inFlight[count++] = e.inFlightNow(ready);
       }
     }
     if (count == 0 || options.hotQuantile() >= 1) {
@@ -360,12 +353,16 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     AtomicReferenceArray<Entry> slots = pool.slots;
     for (int k = 0; k < slots.length(); k++) {
       Entry e = slots.get(k);
-      if (e == null || e.owner == this) {
-        continue;
+      if (e != null && e.owner != this) {
+        slots.compareAndSet(k, e, movedHere(e));
       }
-      Integer index = indexes.get(e.address);
-      slots.compareAndSet(k, e, index == null ? null : e.movedTo(this, index));
     }
+  }
+
+  /** {@code e} for this picker's list (its index here), or null when its endpoint is not in it. */
+  private @Nullable Entry movedHere(@Nullable Entry e) {
+    Integer index = e == null ? null : indexes.get(e.address);
+    return e == null || index == null ? null : e.movedTo(this, index);
   }
 
   private long totalCallsEnded() {
@@ -488,6 +485,16 @@ final class PrequalPicker implements RefreshingPicker, PickTrace.Explaining {
     /** Spends one use; true when it was the last. */
     boolean spend() {
       return USES.getAndDecrement(this) <= 1;
+    }
+
+    /**
+     * The endpoint's requests in flight now, as this answer and {@code ready} (its owner's list)
+     * tell them: the probed figure plus the calls this balancer started on it since, at most
+     * {@link Integer#MAX_VALUE}.
+     */
+    int inFlightNow(ReadyEndpoints ready) {
+      int since = ready.inFlight(index) - localInFlight;
+      return since <= 0 ? inFlight : (int) Math.min(Integer.MAX_VALUE, (long) inFlight + since);
     }
 
     Entry movedTo(PrequalPicker picker, int newIndex) {
